@@ -1,0 +1,67 @@
+"""The releases ketentest knows. A later release is one more entry in RELEASES plus its tables."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .catalogue import load_release
+from .model import MessageDef, Release
+
+
+@dataclass(frozen=True)
+class ReleaseSpec:
+    name: str
+    standard: str
+    version: str
+    prefix: str
+    data_dir: str  # folder under harness/standard/data holding types.yaml + messages.yaml
+    xsd_version: str
+
+
+RELEASES = {
+    s.name: s for s in (
+        ReleaseSpec("iwmo-3.2", "iwmo", "3.2", "WMO", "r3_2", "1.0.0"),
+        ReleaseSpec("ijw-3.2", "ijw", "3.2", "JW", "r3_2", "1.0.0"),
+    )
+}
+
+_NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/(?P<std>[a-z]+)/(?P<ver>\d+_\d+)/")
+
+
+@lru_cache(maxsize=None)
+def release(name: str) -> Release:
+    try:
+        s = RELEASES[name]
+    except KeyError:
+        raise KeyError(f"unknown release {name!r}; known: {', '.join(RELEASES)}") from None
+    return load_release(s.name, s.standard, s.version, s.prefix, s.data_dir, s.xsd_version)
+
+
+def all_releases() -> list[Release]:
+    return [release(n) for n in RELEASES]
+
+
+def identify(namespace: str | None) -> tuple[Release, MessageDef] | None:
+    """The release and message a root element's namespace names, or None."""
+    m = _NAMESPACE.match(namespace or "")
+    if not m:
+        return None
+    name = f"{m['std']}-{m['ver'].replace('_', '.')}"
+    if name not in RELEASES:
+        return None
+    rel = release(name)
+    msg = rel.by_namespace.get(namespace)
+    return (rel, msg) if msg else None
+
+
+def find_message(name: str) -> tuple[Release, MessageDef]:
+    """A message by name across releases: 'WMO301', 'JW325', or 'iwmo-3.2:301'."""
+    if ":" in name:
+        rel_name, _, key = name.partition(":")
+        rel = release(rel_name)
+        return rel, rel.message(key)
+    for rel in all_releases():
+        if name.upper() in rel.by_name:
+            return rel, rel.by_name[name.upper()]
+    raise KeyError(f"no release has a message {name!r}")
