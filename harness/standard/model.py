@@ -47,7 +47,7 @@ class SimpleType:
             parts.append(f"length {lo}..{hi}")
         if self.min_value is not None or self.max_value is not None:
             parts.append(f"range {self.min_value}..{self.max_value}")
-        if self.pattern:
+        if self.pattern and self.base not in ("date", "time"):
             parts.append(f"pattern {self.pattern}")
         if self.base == "date":
             parts.append("YYYY-MM-DD without time zone")

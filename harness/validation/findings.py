@@ -1,0 +1,81 @@
+"""Findings and verdicts: what a receiver concludes about one message.
+
+The levels follow the control levels of the standard (SPEC "How a receiver judges a message"):
+xml and xsd are refusals by the exchange (no retour message), xslt is an in-message rule
+(retourcode 0001), rules are cross-message and external-data rules (the rule's own code).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+# Codes a retour carries on classes that did not break a rule; not reported as retourcodes.
+NEUTRAL_CODES = frozenset({"0200", "0233"})
+
+
+class Level(str, Enum):
+    OK = "ok"
+    XML = "xml"
+    XSD = "xsd"
+    XSLT = "xslt"
+    RULES = "rules"
+
+    @property
+    def rank(self) -> int:
+        """Earlier levels stop judging: a message that is not XML has no XSD verdict."""
+        return _ORDER.index(self)
+
+
+_ORDER = [Level.OK, Level.RULES, Level.XSLT, Level.XSD, Level.XML]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # TR358, XSD, XML-DOCTYPE, ...
+    level: Level
+    path: str  # element path, e.g. /Bericht/Client/Bsn; "/" for the document as a whole
+    text: str  # what is wrong and what to do
+    retourcode: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "retourcode": self.retourcode, "path": self.path,
+                "text": self.text}
+
+
+@dataclass
+class Verdict:
+    file: str
+    message: str | None = None  # WMO301
+    release: str | None = None  # iwmo-3.2
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def level(self) -> Level:
+        if not self.findings:
+            return Level.OK
+        return max((f.level for f in self.findings), key=lambda lv: lv.rank)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.findings
+
+    @property
+    def retourcodes(self) -> list[str]:
+        """Codes the retour (or 325) carries besides 0200/0233; none for refusals."""
+        if self.level in (Level.OK, Level.XML, Level.XSD):
+            return []
+        codes = []
+        for f in self.findings:
+            if f.retourcode and f.retourcode not in NEUTRAL_CODES and f.retourcode not in codes:
+                codes.append(f.retourcode)
+        return codes
+
+    def as_dict(self) -> dict:
+        """The JSON object of the validate contract (CONTRACT-validate.md)."""
+        return {
+            "file": self.file, "message": self.message, "release": self.release,
+            "accepted": self.accepted, "level": self.level.value,
+            "retourcodes": self.retourcodes,
+            "findings": [f.as_dict() for f in self.findings],
+        }

@@ -1,0 +1,82 @@
+"""Safe XML intake: the first thing that touches bytes from outside.
+
+Refuses, before or while parsing: payloads over the size cap, byte order marks and encodings
+other than UTF-8, any DOCTYPE (so no entity declarations, no external references), and XML
+that is not well-formed. The parser never goes to the network, never expands entities and
+keeps libxml2's limits on depth and text size (huge_tree=False).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .findings import Finding, Level
+
+MAX_BYTES = 25 * 1024 * 1024  # 25 MB: the exchanges' limit (IB007 at GGk, CC03 at VECOZO)
+
+_BOMS = {
+    b"\xef\xbb\xbf": "UTF-8 with a byte order mark",
+    b"\xff\xfe": "UTF-16 (little endian)",
+    b"\xfe\xff": "UTF-16 (big endian)",
+}
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# A DOCTYPE may only stand in the prolog: after the declaration, comments and PIs.
+_DOCTYPE = re.compile(rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.S)
+_UTF8_NAMES = {b"utf-8", b"utf8"}
+
+
+@dataclass
+class Intake:
+    root: etree._Element | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _refuse(rule: str, text: str, line: int | None = None) -> Intake:
+    return Intake(None, [Finding(rule, Level.XML, "/", text, line=line)])
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_comments=False)
+
+
+def too_large(size: int, max_bytes: int = MAX_BYTES) -> Finding:
+    return Finding("XML-SIZE", Level.XML, "/",
+                   f"The message is {size:,} bytes, more than the {max_bytes:,} bytes (25 MB) an "
+                   "exchange accepts (IB007 / CC03). Split the content over several messages.")
+
+
+def parse(data: bytes, max_bytes: int = MAX_BYTES) -> Intake:
+    """Parse untrusted bytes into an element tree, or say why not."""
+    if len(data) > max_bytes:
+        return Intake(None, [too_large(len(data), max_bytes)])
+    if not data.strip():
+        return _refuse("XML-SYNTAX", "The file is empty; expected an iWmo/iJw XML message.")
+    for bom, what in _BOMS.items():
+        if data.startswith(bom):
+            return _refuse("XML-ENCODING" if bom != b"\xef\xbb\xbf" else "XML-BOM",
+                           f"The message starts with a byte order mark ({what}). Messages must be "
+                           "UTF-8 without a BOM: save the file as UTF-8 without BOM.")
+    declared = _DECLARED.match(data[:200])
+    if declared and declared.group(1).lower() not in _UTF8_NAMES:
+        name = declared.group(1).decode("ascii")
+        return _refuse("XML-ENCODING",
+                       f"The XML declaration names encoding {name!r}; messages must be UTF-8. "
+                       "Re-encode the file as UTF-8 and declare encoding=\"UTF-8\".")
+    if _DOCTYPE.match(data):
+        return _refuse("XML-DOCTYPE",
+                       "The message has a DOCTYPE. Messages may not carry a DTD or entity "
+                       "declarations (they are refused as unsafe); remove the <!DOCTYPE ...>.")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as e:
+        line, col = (e.position or (None, None))
+        rule = "XML-ENCODING" if "UTF-8" in str(e) or "encoding" in str(e).lower() else "XML-SYNTAX"
+        where = f" at line {line}, column {col}" if line else ""
+        return _refuse(rule, f"The message is not well-formed XML{where}: {e.msg}. Check that the "
+                             "file is complete and that &, < and > in text are escaped.", line)
+    if root.getroottree().docinfo.doctype:  # defence in depth; the prolog check caught it
+        return _refuse("XML-DOCTYPE", "The message has a DOCTYPE; remove it.")
+    return Intake(root)
