@@ -1,0 +1,130 @@
+"""The `ketentest` command line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .standard import RELEASES, all_releases, find_message, release
+from .standard import sample as samples
+from .standard.xsd import xsd_files
+from .validation import DirectorySchemas, Level, SchemaError, Verdict, judge, judge_file
+
+LEVEL_MEANING = {
+    Level.XML: "not well-formed or unsafe XML: the exchange refuses it, no retour message",
+    Level.XSD: "not conform the schema: the exchange refuses it (StUF055 / BRS13), "
+               "no retour message",
+    Level.XSLT: "an in-message rule is broken: the receiver answers with retourcode 0001",
+    Level.RULES: "a rule is broken: the receiver answers with the rule's retourcode",
+}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ketentest")
+def main():
+    """ketentest: conformance harness and mock exchange for iWmo / iJw 3.2."""
+
+
+def _schemas(folder: str | None):
+    if folder is None:
+        return None
+    try:
+        return DirectorySchemas(folder)
+    except SchemaError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def _print_text(v: Verdict) -> None:
+    what = f"{v.message} ({v.release})" if v.message else "unknown message"
+    if v.accepted:
+        click.echo(f"{click.style('✔ accepted', fg='green', bold=True)}  {what}  {v.file}")
+        return
+    click.echo(f"{click.style('✘ rejected', fg='red', bold=True)}  {what}  {v.file}")
+    click.echo(click.style(f"  level {v.level.value}: {LEVEL_MEANING[v.level]}", fg="yellow"))
+    if v.retourcodes:
+        click.echo(f"  retourcodes: {' '.join(v.retourcodes)}")
+    for f in v.findings:
+        code = f" [{f.retourcode}]" if f.retourcode else ""
+        click.echo(f"  {click.style(f.rule + code, bold=True)}  {click.style(f.path, fg='cyan')}")
+        click.echo(f"      {f.text}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json: one object per file per line.")
+@click.option("--schemas", "schema_dir", type=click.Path(file_okay=False),
+              help="Validate with the XSDs in this folder (e.g. the official download) "
+                   "instead of ketentest's own.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+def validate(fmt, schema_dir, files):
+    """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
+    schemas = _schemas(schema_dir)
+    counts = {"accepted": 0, "rejected": 0, "unreadable": 0}
+    for name in files:
+        try:
+            if name == "-":
+                verdict = judge(sys.stdin.buffer.read(), "<stdin>", schemas)
+            else:
+                verdict = judge_file(name, schemas)
+        except OSError as e:
+            click.echo(f"ketentest: cannot read {name}: {e.strerror or e}", err=True)
+            counts["unreadable"] += 1
+            continue
+        except SchemaError as e:
+            raise click.UsageError(str(e)) from None
+        counts["accepted" if verdict.accepted else "rejected"] += 1
+        if fmt == "json":
+            click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
+        else:
+            _print_text(verdict)
+    if fmt == "text" and len(files) > 1:
+        click.echo(f"\n{len(files)} files: {counts['accepted']} accepted, "
+                   f"{counts['rejected']} rejected"
+                   + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else ""))
+    sys.exit(2 if counts["unreadable"] else 1 if counts["rejected"] else 0)
+
+
+@main.command()
+@click.option("--release", "release_name", type=click.Choice(list(RELEASES)),
+              help="Only this release.")
+def messages(release_name):
+    """List the message catalogue: code, BerichtCode, sender, kind and partner."""
+    rels = [release(release_name)] if release_name else all_releases()
+    for rel in rels:
+        click.echo(click.style(f"{rel.name}", bold=True) + f"  {rel.basis_namespace}")
+        for m in rel.messages.values():
+            partner = f"{rel.prefix}{m.partner}" if m.partner else "-"
+            click.echo(f"  {m.name:7} {m.berichtcode}  {m.kind:6}  {m.sender:9} -> "
+                       f"{m.receiver:9}  partner {partner:7}  {m.title}")
+
+
+@main.command()
+@click.argument("message")
+@click.option("--minimal", is_flag=True, help="Leave out every optional element.")
+def example(message, minimal):
+    """Print a schema-valid sample of MESSAGE (e.g. WMO301, JW325, iwmo-3.2:305)."""
+    try:
+        rel, msg = find_message(message)
+    except KeyError as e:
+        raise click.UsageError(str(e.args[0])) from None
+    click.echo(samples.to_bytes(samples.build(rel, msg, full=not minimal)).decode(), nl=False)
+
+
+@main.command()
+@click.option("--release", "release_name", type=click.Choice(list(RELEASES)), required=True)
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="Folder to write basisschema.xsd and one XSD per message into.")
+def schemas(release_name, out):
+    """Write ketentest's own XSDs of a release, e.g. to use them in another tool."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in xsd_files(release(release_name)).items():
+        (folder / name).write_bytes(data)
+    click.echo(f"wrote {len(xsd_files(release(release_name)))} schemas to {folder}")
+
+
+if __name__ == "__main__":
+    main()

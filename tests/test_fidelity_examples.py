@@ -1,0 +1,47 @@
+"""Every official example gets the same verdict from ketentest as from the official XSD."""
+import json
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from harness.cli import main
+from harness.validation import judge_file
+
+from .conftest import official_examples
+
+INVALID_AS_PUBLISHED = {"JW315.xml", "JW318.xml"}  # see reference/README.md
+
+
+@pytest.mark.parametrize("path", official_examples(), ids=lambda p: p.name)
+def test_example_verdict_equals_official_xsd(path, official_schemas):
+    doc = etree.parse(str(path))
+    official = official_schemas[etree.QName(doc.getroot()).namespace].validate(doc)
+    verdict = judge_file(path)
+    assert verdict.accepted == official
+    assert verdict.accepted == (path.name not in INVALID_AS_PUBLISHED)
+    assert verdict.level.value == ("ok" if official else "xsd")
+    assert verdict.message == path.stem
+
+
+def test_cli_json_on_every_schema_valid_example(reference):
+    files = [str(p) for p in official_examples() if p.name not in INVALID_AS_PUBLISHED]
+    assert len(files) == 19
+    result = CliRunner().invoke(main, ["validate", "--format", "json", *files])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [v["file"] for v in lines] == files
+    for v in lines:
+        assert v["accepted"] is True and v["level"] == "ok"
+        assert v["retourcodes"] == [] and v["findings"] == []
+
+
+def test_cli_json_on_the_invalid_examples_names_the_element(reference):
+    files = [str(p) for p in official_examples() if p.name in INVALID_AS_PUBLISHED]
+    result = CliRunner().invoke(main, ["validate", "--format", "json", *files])
+    assert result.exit_code == 1
+    by_message = {v["message"]: v for v in map(json.loads, result.output.splitlines())}
+    jw315, jw318 = by_message["JW315"], by_message["JW318"]
+    assert jw315["level"] == "xsd" and "2027-06-31" in jw315["findings"][0]["text"]
+    assert jw315["findings"][0]["path"].endswith("/AangevraagdProduct[1]/ToewijzingEinddatum")
+    assert jw318["findings"][0]["path"] == "/Bericht/Client/Verzoek/RetourCode"
