@@ -22,9 +22,13 @@ _BOMS = {
     b"\xfe\xff": "UTF-16 (big endian)",
 }
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-# A DOCTYPE may only stand in the prolog: after the declaration, comments and PIs.
-_DOCTYPE = re.compile(rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.S)
+# A DOCTYPE may only stand in the prolog: after the declaration, comments and PIs. Only the
+# first 64 KB are scanned (cost must not grow with the file); the parsed tree is checked too.
+_DOCTYPE = re.compile(rb"^\s*(?:<\?(?:[^?]|\?(?!>))*\?>\s*|<!--(?:[^-]|-(?!->))*-->\s*)*<!DOCTYPE")
+_PROLOG_SCAN = 64 * 1024
 _UTF8_NAMES = {b"utf-8", b"utf8"}
+_DOCTYPE_TEXT = ("The message has a DOCTYPE. Messages may not carry a DTD or entity declarations "
+                 "(they are refused as unsafe); remove the <!DOCTYPE ...>.")
 
 
 @dataclass
@@ -65,10 +69,8 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> Intake:
         return _refuse("XML-ENCODING",
                        f"The XML declaration names encoding {name!r}; messages must be UTF-8. "
                        "Re-encode the file as UTF-8 and declare encoding=\"UTF-8\".")
-    if _DOCTYPE.match(data):
-        return _refuse("XML-DOCTYPE",
-                       "The message has a DOCTYPE. Messages may not carry a DTD or entity "
-                       "declarations (they are refused as unsafe); remove the <!DOCTYPE ...>.")
+    if _DOCTYPE.match(data[:_PROLOG_SCAN]):
+        return _refuse("XML-DOCTYPE", _DOCTYPE_TEXT)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as e:
@@ -78,5 +80,5 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> Intake:
         return _refuse(rule, f"The message is not well-formed XML{where}: {e.msg}. Check that the "
                              "file is complete and that &, < and > in text are escaped.", line)
     if root.getroottree().docinfo.doctype:  # defence in depth; the prolog check caught it
-        return _refuse("XML-DOCTYPE", "The message has a DOCTYPE; remove it.")
+        return _refuse("XML-DOCTYPE", _DOCTYPE_TEXT)
     return Intake(root)
