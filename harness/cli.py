@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,7 +12,8 @@ from . import __version__
 from .standard import RELEASES, all_releases, find_message, release
 from .standard import sample as samples
 from .standard.xsd import xsd_files
-from .validation import DirectorySchemas, Level, SchemaError, Verdict, judge, judge_file
+from .validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError, Verdict,
+                         judge, judge_file)
 
 LEVEL_MEANING = {
     Level.XML: "not well-formed or unsafe XML: the exchange refuses it, no retour message",
@@ -41,6 +43,7 @@ def _print_text(v: Verdict) -> None:
     what = f"{v.message} ({v.release})" if v.message else "unknown message"
     if v.accepted:
         click.echo(f"{click.style('✔ accepted', fg='green', bold=True)}  {what}  {v.file}")
+        _print_not_assessed(v)
         return
     click.echo(f"{click.style('✘ rejected', fg='red', bold=True)}  {what}  {v.file}")
     click.echo(click.style(f"  level {v.level.value}: {LEVEL_MEANING[v.level]}", fg="yellow"))
@@ -50,6 +53,20 @@ def _print_text(v: Verdict) -> None:
         code = f" [{f.retourcode}]" if f.retourcode else ""
         click.echo(f"  {click.style(f.rule + code, bold=True)}  {click.style(f.path, fg='cyan')}")
         click.echo(f"      {f.text}")
+    _print_not_assessed(v)
+
+
+def _print_not_assessed(v: Verdict) -> None:
+    if v.not_assessed:
+        click.echo(click.style(f"  not assessed without a regio profile: "
+                               f"{', '.join(v.not_assessed)}", dim=True))
+
+
+def _parse_today(ctx, param, value):
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 @main.command()
@@ -58,23 +75,30 @@ def _print_text(v: Verdict) -> None:
 @click.option("--schemas", "schema_dir", type=click.Path(file_okay=False),
               help="Validate with the XSDs in this folder (e.g. the official download) "
                    "instead of ketentest's own.")
+@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+              help="The receiver's system date for TR135 (default: today).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-def validate(fmt, schema_dir, files):
+def validate(fmt, schema_dir, today, files):
     """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
     schemas = _schemas(schema_dir)
+    context = Context(today=today)
     counts = {"accepted": 0, "rejected": 0, "unreadable": 0}
     for name in files:
         try:
             if name == "-":
-                verdict = judge(sys.stdin.buffer.read(), "<stdin>", schemas)
+                verdict = judge(sys.stdin.buffer.read(), "<stdin>", schemas, context)
             else:
-                verdict = judge_file(name, schemas)
+                verdict = judge_file(name, schemas, context)
         except OSError as e:
             click.echo(f"ketentest: cannot read {name}: {e.strerror or e}", err=True)
             counts["unreadable"] += 1
             continue
         except SchemaError as e:
             raise click.UsageError(str(e)) from None
+        except RuleError as e:
+            click.echo(f"ketentest: {name}: {e} (a defect in ketentest: please report it)", err=True)
+            counts["unreadable"] += 1
+            continue
         counts["accepted" if verdict.accepted else "rejected"] += 1
         if fmt == "json":
             click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
@@ -85,6 +109,31 @@ def validate(fmt, schema_dir, files):
                    f"{counts['rejected']} rejected"
                    + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else ""))
     sys.exit(2 if counts["unreadable"] else 1 if counts["rejected"] else 0)
+
+
+CATEGORY = {"xslt": "in-message (0001)", "extern": "external data", "chain": "cross-message"}
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules(fmt):
+    """List the technical rules ketentest judges, with scope and status."""
+    rows = []
+    for r in sorted(RULES.values(), key=lambda r: r.id):
+        status = "implemented" + (" (judged with a regio profile)" if r.needs else "")
+        rows.append({"rule": r.id, "category": r.category, "retourcode": r.retourcode,
+                     "messages": sorted(r.messages), "standard": r.standard or "iwmo ijw",
+                     "status": status, "summary": r.summary})
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        click.echo(f"{click.style(row['rule'], bold=True)}  {row['retourcode']}  "
+                   f"{CATEGORY[row['category']]:18}  {' '.join(row['messages']):32}  "
+                   f"{click.style(row['status'], fg='green')}")
+        click.echo(f"        {row['summary']}")
+    click.echo(f"\n{len(rows)} rules")
 
 
 @main.command()

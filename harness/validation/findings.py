@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 # Codes a retour carries on classes that did not break a rule; not reported as retourcodes.
 NEUTRAL_CODES = frozenset({"0200", "0233"})
@@ -37,6 +38,7 @@ class Finding:
     text: str  # what is wrong and what to do
     retourcode: str | None = None
     line: int | None = None
+    element: Any = field(default=None, compare=False, repr=False)  # where it was found
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "retourcode": self.retourcode, "path": self.path,
@@ -49,6 +51,8 @@ class Verdict:
     message: str | None = None  # WMO301
     release: str | None = None  # iwmo-3.2
     findings: list[Finding] = field(default_factory=list)
+    not_assessed: list[str] = field(default_factory=list)  # rules without the data to judge
+    root: Any = field(default=None, repr=False)  # the parsed message, for the retour builder
 
     @property
     def level(self) -> Level:

@@ -1,4 +1,5 @@
-"""The judging pipeline: bytes -> safe parse -> identify -> XSD -> (rules: next levels).
+"""The judging pipeline: bytes -> safe parse -> identify -> XSD -> in-message rules ->
+external-data rules.
 
 Each stage returns findings; a stage that finds something stops the ones after it, as a
 receiver does (a schema-invalid message is refused by the exchange and never reaches the rules).
@@ -13,12 +14,14 @@ from lxml import etree
 from ..standard import identify
 from . import intake, xsdcheck
 from .findings import Finding, Level, Verdict
+from .message import Message
+from .rules import Context, not_assessed, run_rules
 from .schemas import BuiltinSchemas
 
 KNOWN_PATTERN = "http://www.istandaarden.nl/{iwmo|ijw}/3_2/{wmoNNN|jwNNN}/schema"
 
 
-def judge(data: bytes, file: str = "<message>", schemas=None,
+def judge(data: bytes, file: str = "<message>", schemas=None, context: Context | None = None,
           max_bytes: int = intake.MAX_BYTES) -> Verdict:
     """The verdict a receiver would give this message on its own."""
     schemas = schemas or BuiltinSchemas()
@@ -41,13 +44,20 @@ def judge(data: bytes, file: str = "<message>", schemas=None,
             f"a known iWmo/iJw message. Expected a Bericht in {KNOWN_PATTERN}.")]
         return verdict
     verdict.findings = xsdcheck.check(root, schema, rel, msg)
+    if verdict.findings or msg is None:
+        return verdict
+    verdict.root = root
+    message, ctx = Message(root, rel, msg), context or Context()
+    verdict.findings = run_rules(message, ctx, "xslt") or run_rules(message, ctx, "extern")
+    verdict.not_assessed = not_assessed(message, ctx)
     return verdict
 
 
-def judge_file(path: str | os.PathLike, schemas=None, max_bytes: int = intake.MAX_BYTES) -> Verdict:
+def judge_file(path: str | os.PathLike, schemas=None, context: Context | None = None,
+               max_bytes: int = intake.MAX_BYTES) -> Verdict:
     """Judge a file; an oversized file is refused without reading it. Raises OSError."""
     p = Path(path)
     size = p.stat().st_size
     if size > max_bytes:
         return Verdict(str(path), findings=[intake.too_large(size, max_bytes)])
-    return judge(p.read_bytes(), str(path), schemas, max_bytes)
+    return judge(p.read_bytes(), str(path), schemas, context, max_bytes)

@@ -1,0 +1,87 @@
+"""A read-only view of a schema-valid message for the rules: access by local names, dates,
+element paths. Rules never see namespaces: the XSD level already pinned them."""
+from __future__ import annotations
+
+from datetime import date
+
+from lxml import etree
+
+from ..standard.model import MessageDef, Release
+
+
+def local(el) -> str:
+    return el.tag.rsplit("}", 1)[-1]
+
+
+class Message:
+    def __init__(self, root: etree._Element, rel: Release, definition: MessageDef):
+        self.root, self.release, self.definition = root, rel, definition
+        self._kids: dict = {}
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+    def kids(self, el) -> dict[str, etree._Element]:
+        """Children by local name (the first of each name), cached: rules ask often."""
+        found = self._kids.get(el)
+        if found is None:
+            found = {}
+            for c in el:
+                if isinstance(c.tag, str):
+                    found.setdefault(local(c), c)
+            self._kids[el] = found
+        return found
+
+    def get(self, el, path: str):
+        """The element at a /-separated path of local names below el, or None."""
+        for name in path.split("/"):
+            if el is None:
+                return None
+            el = self.kids(el).get(name)
+        return el
+
+    def text(self, el, path: str) -> str | None:
+        found = self.get(el, path)
+        return found.text.strip() if found is not None and found.text else None
+
+    def date(self, el, path: str) -> date | None:
+        value = self.text(el, path)
+        return date.fromisoformat(value) if value else None
+
+    def all(self, path: str, start=None) -> list[etree._Element]:
+        """Every element at a path of local names (the last step may repeat)."""
+        *parents, last = path.split("/")
+        parent = self.get(start if start is not None else self.root, "/".join(parents)) \
+            if parents else (start if start is not None else self.root)
+        if parent is None:
+            return []
+        return [c for c in parent if isinstance(c.tag, str) and local(c) == last]
+
+    @property
+    def header(self):
+        return self.kids(self.root)["Header"]
+
+    @property
+    def body(self):
+        return self.kids(self.root).get(self.definition.body.name)
+
+    @property
+    def dagtekening(self) -> date:
+        return self.date(self.header, "BerichtIdentificatie/Dagtekening")
+
+    @staticmethod
+    def path(el) -> str:
+        """/Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]/Einddatum: an index only
+        where an element has siblings of the same name (as in the schema findings)."""
+        steps = []
+        while el is not None:
+            name = local(el)
+            parent = el.getparent()
+            if parent is not None:
+                same = [c for c in parent if c.tag == el.tag]
+                if len(same) > 1:
+                    name += f"[{same.index(el) + 1}]"
+            steps.append(name)
+            el = parent
+        return "/" + "/".join(reversed(steps))

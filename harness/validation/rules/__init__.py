@@ -1,0 +1,109 @@
+"""The technical rules (TR...) of the standard as small pure functions in a registry.
+
+A rule function takes a Message view and a Context and yields (element, text) for every place
+that breaks it; the registry turns those into Findings with the rule's id, level and retourcode.
+Categories follow the published rule table: `xslt` (in-message, retourcode 0001), `extern`
+(external data: the rule's own code), `chain` (berichtoverstijgend: the rule's own code).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..findings import Finding, Level
+from ..message import Message
+
+LEVEL_OF = {"xslt": Level.XSLT, "extern": Level.RULES, "chain": Level.RULES}
+
+
+class RuleError(RuntimeError):
+    """A rule failed on a schema-valid message: a defect in ketentest, reported as such."""
+
+
+@dataclass(frozen=True)
+class ContractProduct:
+    """A product of a regio's contract (from a regio profile): its category and tariff."""
+
+    categorie: str
+    code: str
+    tarief: int | None = None  # in cents, per Eenheid
+    eenheid: str | None = None
+
+
+@dataclass
+class Context:
+    """Everything outside the message a rule may look at."""
+
+    today: date = field(default_factory=date.today)
+    gemeentecodes: frozenset[str] | None = None  # CBS list; None = the shipped 2026 list
+    products: dict[tuple[str, str], ContractProduct] | None = None  # (categorie, code) -> product
+
+    def __post_init__(self):
+        if self.gemeentecodes is None:
+            from ...standard.cbs import gemeentecodes
+            self.gemeentecodes = gemeentecodes()
+
+
+Check = Callable[[Message, Context], Iterable[tuple[object, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str  # xslt | extern | chain
+    retourcode: str
+    messages: frozenset[str]  # message ids: '301', '323', ...
+    check: Check
+    needs: str | None = None  # 'profile': judged only when the context has a product list
+    standard: str | None = None  # 'ijw': the rule exists in that standard only
+
+    @property
+    def summary(self) -> str:
+        first_paragraph = (self.check.__doc__ or "").strip().split("\n\n")[0]
+        return " ".join(first_paragraph.split())
+
+    def applies(self, message: Message, ctx: Context) -> bool:
+        return (message.id in self.messages
+                and self.standard in (None, message.release.standard)
+                and (self.needs != "profile" or bool(ctx.products)))
+
+    def run(self, message: Message, ctx: Context) -> list[Finding]:
+        try:
+            return [Finding(self.id, LEVEL_OF[self.category], Message.path(el), text,
+                            retourcode=self.retourcode, element=el)
+                    for el, text in self.check(message, ctx)]
+        except Exception as e:  # a bug in a rule must say which rule, not give a bare traceback
+            raise RuleError(f"rule {self.id} could not judge this {message.definition.name}: "
+                            f"{type(e).__name__}: {e}") from e
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, category: str, retourcode: str, messages: str, needs: str | None = None,
+         standard: str | None = None):
+    """Register a rule function: @rule("TR358", "xslt", "0001", "323")."""
+    def register(fn: Check) -> Check:
+        assert id not in RULES, f"{id} registered twice"
+        RULES[id] = Rule(id, category, retourcode, frozenset(messages.split()), fn, needs,
+                         standard)
+        return fn
+    return register
+
+
+def run_rules(message: Message, ctx: Context, category: str) -> list[Finding]:
+    findings = []
+    for r in RULES.values():
+        if r.category == category and r.applies(message, ctx):
+            findings.extend(r.run(message, ctx))
+    return findings
+
+
+def not_assessed(message: Message, ctx: Context) -> list[str]:
+    """Rules that apply to this message but could not be judged (no regio profile given)."""
+    return [r.id for r in RULES.values()
+            if r.needs == "profile" and not ctx.products and message.id in r.messages]
+
+
+from . import external, inmessage  # noqa: E402,F401  (registers the rules)

@@ -1,0 +1,84 @@
+"""Rules on external data (category externe bron): the system date, the CBS list of
+gemeentecodes, and a regio's product list and tariffs. A break gives the rule's own code."""
+from __future__ import annotations
+
+from ..message import Message
+from . import rule
+
+HEEN = "301 305 307 315 317 319 323 325"
+
+
+@rule("TR135", "extern", "8848", HEEN)
+def tr135(m: Message, ctx):
+    """The Dagtekening of the message is not after today (the receiver's system date)."""
+    if m.dagtekening > ctx.today:
+        yield m.header, (f"Dagtekening {m.dagtekening} lies after today ({ctx.today}); "
+                         "date the message on or before the day it is sent.")
+
+
+@rule("TR378", "extern", "S300", HEEN)
+def tr378(m: Message, ctx):
+    """Every gemeentecode is in the CBS list (header Afzender/Ontvanger, Woonplaatsbeginsel)."""
+    header = m.definition.header
+    roles = [e.name for e in header.children if e.type == "LDT_Gemeente"]
+    places = [(m.header, m.text(m.header, name), name) for name in roles]
+    if m.body is not None and m.get(m.body, "Woonplaatsbeginsel") is not None:
+        wpb = m.get(m.body, "Woonplaatsbeginsel")
+        places.append((wpb, m.text(wpb, "Gemeente"), "Woonplaatsbeginsel/Gemeente"))
+    for el, code, name in places:
+        if code not in ctx.gemeentecodes:
+            yield el, f"{name} {code} is not a gemeentecode in the CBS list."
+
+
+def _products(m: Message):
+    """(element, categorie, code) of every product named in the message."""
+    if m.body is None:
+        return
+    for el in m.body.iter():
+        name = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+        if name == "Product":
+            yield el, m.text(el, "Categorie"), m.text(el, "Code")
+        elif name == "Prestatie":
+            yield el, m.text(el, "ProductCategorie"), m.text(el, "ProductCode")
+
+
+@rule("TR381", "extern", "S329", "301 305 307 315 317 323", needs="profile")
+def tr381(m: Message, ctx):
+    """The ProductCode fits its ProductCategorie in the regio's product list."""
+    for el, categorie, code in _products(m):
+        if code is not None and (categorie, code) not in ctx.products:
+            yield el, (f"ProductCode {code} is not a product of categorie {categorie} in the "
+                       "regio's product list.")
+
+
+@rule("TR418", "extern", "0611", "323", needs="profile")
+def tr418(m: Message, ctx):
+    """The ProductTarief of a prestatie equals the contract tariff of its product.
+
+    The published table files this rule as berichtoverstijgend; it needs only the contract
+    (the regio profile), so ketentest judges it with the external-data rules."""
+    for el, categorie, code in _products(m):
+        product = ctx.products.get((categorie, code))
+        tarief = m.text(el, "ProductTarief")
+        if product and product.tarief is not None and tarief is not None \
+                and int(tarief) != product.tarief:
+            yield m.get(el, "ProductTarief"), (f"ProductTarief {tarief} differs from the contract "
+                                               f"tariff {product.tarief} of product {code}.")
+
+
+@rule("TR346", "extern", "9346", "323")
+def tr346(m: Message, ctx):
+    """IngediendBedrag = GeleverdVolume x ProductTarief, unless the Eenheid is 83 (euro's).
+
+    A prestatie without ProductTarief cannot be judged by this rule and is left alone."""
+    for client in m.all("Clienten/Client", m.body):
+        for p in m.all("Prestaties/Prestatie", client):
+            tarief = m.text(p, "ProductTarief")
+            if m.text(p, "Eenheid") == "83" or tarief is None:
+                continue
+            expected = int(m.text(p, "GeleverdVolume")) * int(tarief)
+            bedrag = int(m.text(p, "IngediendBedrag/Bedrag"))
+            if bedrag != expected:
+                yield m.get(p, "IngediendBedrag"), (
+                    f"IngediendBedrag {bedrag} is not GeleverdVolume {m.text(p, 'GeleverdVolume')}"
+                    f" x ProductTarief {tarief} = {expected}.")
