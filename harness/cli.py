@@ -12,8 +12,10 @@ from . import __version__
 from .standard import RELEASES, all_releases, find_message, release
 from .standard import sample as samples
 from .standard.xsd import xsd_files
+from .standard.sample import to_bytes
 from .validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError, Verdict,
                          judge, judge_file)
+from .validation.retour import answer
 
 LEVEL_MEANING = {
     Level.XML: "not well-formed or unsafe XML: the exchange refuses it, no retour message",
@@ -77,8 +79,11 @@ def _parse_today(ctx, param, value):
                    "instead of ketentest's own.")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="The receiver's system date for TR135 (default: today).")
+@click.option("--retour-dir", type=click.Path(file_okay=False),
+              help="Write the answer a receiver would send for each heen file: <stem>-retour.xml "
+                   "(a retour message, or the 325 for a 323).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-def validate(fmt, schema_dir, today, files):
+def validate(fmt, schema_dir, today, retour_dir, files):
     """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
     schemas = _schemas(schema_dir)
     context = Context(today=today)
@@ -104,11 +109,25 @@ def validate(fmt, schema_dir, today, files):
             click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
         else:
             _print_text(verdict)
+        if retour_dir:
+            _write_answer(verdict, Path(retour_dir), today, quiet=fmt == "json")
     if fmt == "text" and len(files) > 1:
         click.echo(f"\n{len(files)} files: {counts['accepted']} accepted, "
                    f"{counts['rejected']} rejected"
                    + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else ""))
     sys.exit(2 if counts["unreadable"] else 1 if counts["rejected"] else 0)
+
+
+def _write_answer(verdict: Verdict, folder: Path, today: date, quiet: bool) -> None:
+    root = answer(verdict, release(verdict.release), today) if verdict.release else None
+    if root is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(verdict.file).stem if verdict.file != "<stdin>" else "stdin"
+    target = folder / f"{stem}-retour.xml"
+    target.write_bytes(to_bytes(root))
+    if not quiet:
+        click.echo(click.style(f"  answer written: {target}", dim=True))
 
 
 CATEGORY = {"xslt": "in-message (0001)", "extern": "external data", "chain": "cross-message"}

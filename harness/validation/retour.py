@@ -1,0 +1,216 @@
+"""Compose the answer a receiver sends for a judged heen message: a retour message (302, 306,
+308, 316, 318, 320) or, for a 323, the 325 declaratie-antwoord.
+
+Per SPEC "How a receiver judges a message":
+- accepted: the header only, without RetourCodes (325: 8001, awarded total = submitted total);
+- an in-message (xslt) rule broken: the header only, with 0001;
+- a rule with its own code broken: a finding on the header puts its code on the header (and
+  only the header is sent, as in the published JW302 example); otherwise the whole client tree
+  is sent, every berichtklasse with the codes of the findings in it, 0200 when it has none,
+  and 0233 when it has none but a class above it was rejected (it was not assessed).
+A 325 lists only the rejected prestaties (their clients around them) and awards the submitted
+total less the rejected prestaties; a declaratie-level error awards nothing.
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import date
+
+from lxml import etree
+
+from ..standard.model import MessageDef, Release
+from .findings import Level, Verdict
+from .message import Message, local
+from .xsdcheck import element_at
+
+NO_REMARK, NOT_ASSESSED, TECHNICAL, APPROVED = "0200", "0233", "0001", "8001"
+XSLT_VERSIE = "1.0.0"
+
+
+def new_identificatie() -> str:
+    return uuid.uuid4().hex[:12]  # IdentificatieBericht: at most 12 characters
+
+
+def answer(verdict: Verdict, rel: Release, today: date, identificatie: str | None = None):
+    """The retour message or 325 for a judged heen message, or None when there is none to send
+    (refused by the exchange, or a message that is itself an answer)."""
+    if verdict.root is None or verdict.message is None:  # refused by the exchange: no answer
+        return None
+    msg = rel.by_name[verdict.message]
+    identificatie = identificatie or new_identificatie()
+    if msg.kind == "heen" and msg.id == "323":
+        root = _declaratie_antwoord(verdict, rel, msg, today, identificatie)
+    elif msg.kind == "heen" and msg.partner and rel.messages[msg.partner].kind == "retour":
+        root = _retour(verdict, rel, msg, today, identificatie)
+    else:
+        return None
+    etree.cleanup_namespaces(root)
+    return root
+
+
+def _codes_by_class(verdict: Verdict, rel: Release, msg: MessageDef) -> dict:
+    """Findings grouped by the berichtklasse (or the Header) they were found in."""
+    out: dict = {}
+    for f in verdict.findings:
+        el = f.element
+        while el is not None:
+            definition = element_at(rel, msg, Message.path(el))
+            if local(el) == "Header" or (definition is not None and definition.klasse):
+                break
+            el = el.getparent()
+        if el is not None and f.retourcode not in out.setdefault(el, []):
+            out[el].append(f.retourcode)
+    return out
+
+
+def _codes(parent, ns: str, codes: list[str]) -> None:
+    holder = etree.SubElement(parent, f"{{{ns}}}RetourCodes")
+    for code in codes:
+        etree.SubElement(holder, f"{{{ns}}}RetourCode").text = code
+
+
+def _xsd_versie(parent, name: str, ns: str, rel: Release) -> None:
+    el = etree.SubElement(parent, f"{{{ns}}}{name}")
+    for part in ("BasisschemaXsdVersie", "BerichtXsdVersie"):
+        etree.SubElement(el, f"{{{rel.basis_namespace}}}{part}").text = rel.xsd_version
+
+
+def _renamed(el, old_ns: str, new_ns: str):
+    """A deep copy with the heen message's namespace swapped for the answer's."""
+    out = copy.deepcopy(el)
+    for e in out.iter():
+        if e.tag.startswith(f"{{{old_ns}}}"):
+            e.tag = f"{{{new_ns}}}{local(e)}"
+        if len(e):  # drop the heen file's layout so the answer can be laid out anew
+            e.text = None
+        e.tail = None
+    return out
+
+
+def _root(rel: Release, answer_def: MessageDef):
+    return etree.Element(f"{{{answer_def.namespace}}}Bericht",
+                         nsmap={answer_def.name.lower(): answer_def.namespace,
+                                rel.standard: rel.basis_namespace})
+
+
+def _retour(verdict: Verdict, rel: Release, msg: MessageDef, today: date, identificatie: str):
+    retour = rel.messages[msg.partner]
+    ns = retour.namespace
+    root = _root(rel, retour)
+    heen_header = next(c for c in verdict.root if local(c) == "Header")
+    header = _renamed(heen_header, msg.namespace, ns)
+    root.append(header)
+    header[0].text = str(retour.berichtcode)  # BerichtCode
+    etree.SubElement(header, f"{{{ns}}}IdentificatieRetour").text = identificatie
+    etree.SubElement(header, f"{{{ns}}}DagtekeningRetour").text = today.isoformat()
+    etree.SubElement(header, f"{{{ns}}}XsltVersie").text = XSLT_VERSIE
+    _xsd_versie(header, "XsdVersieRetour", ns, rel)
+    if verdict.accepted:
+        return root
+    if verdict.level is Level.XSLT:
+        _codes(header, ns, [TECHNICAL])
+        return root
+    by_class = _codes_by_class(verdict, rel, msg)
+    header_codes = by_class.pop(heen_header, None)
+    _codes(header, ns, header_codes or [NO_REMARK])
+    if header_codes and not by_class:
+        return root
+    body = next(c for c in verdict.root if local(c) == msg.body.name)
+    root.append(_with_codes(body, by_class, rel, msg, ns, rejected_above=False))
+    return root
+
+
+def _with_codes(el, by_class: dict, rel, msg, ns, rejected_above: bool):
+    """Copy a heen element into the retour namespace, adding RetourCodes to its classes."""
+    out = etree.Element(f"{{{ns}}}{local(el)}" if el.tag.startswith(f"{{{msg.namespace}}}")
+                        else el.tag)
+    out.text = None if len(el) else el.text
+    definition = element_at(rel, msg, Message.path(el))
+    codes = by_class.get(el)
+    below = rejected_above or bool(codes)
+    for child in el:
+        if isinstance(child.tag, str):
+            copied = (_with_codes(child, by_class, rel, msg, ns, below)
+                      if child.tag.startswith(f"{{{msg.namespace}}}")
+                      else _renamed(child, msg.namespace, ns))
+            out.append(copied)
+    if definition is not None and definition.klasse:
+        _codes(out, ns, codes or [NOT_ASSESSED if rejected_above else NO_REMARK])
+    return out
+
+
+def _signed(m: Message, el, amount="Bedrag") -> int:
+    value = int(m.text(el, amount))
+    return -value if m.text(el, "DebetCredit") == "C" else value
+
+
+def _amount(parent, name: str, ns: str, rel: Release, value: int) -> None:
+    el = etree.SubElement(parent, f"{{{ns}}}{name}")
+    etree.SubElement(el, f"{{{rel.basis_namespace}}}TotaalBedrag").text = str(abs(value))
+    etree.SubElement(el, f"{{{rel.basis_namespace}}}DebetCredit").text = "C" if value < 0 else "D"
+
+
+def _declaratie_antwoord(verdict: Verdict, rel: Release, msg: MessageDef, today: date,
+                         identificatie: str):
+    antwoord = rel.messages["325"]
+    ns = antwoord.namespace
+    m = Message(verdict.root, rel, msg)
+    heen = m.header
+    root = _root(rel, antwoord)
+    header = etree.SubElement(root, f"{{{ns}}}Header")
+    for name, value in (("BerichtCode", str(antwoord.berichtcode)),
+                        ("BerichtVersie", m.text(heen, "BerichtVersie")),
+                        ("BerichtSubversie", m.text(heen, "BerichtSubversie")),
+                        ("Afzender", m.text(heen, "Ontvanger")),  # the gemeente answers
+                        ("Ontvanger", m.text(heen, "Afzender"))):
+        etree.SubElement(header, f"{{{ns}}}{name}").text = value
+    ident = etree.SubElement(header, f"{{{ns}}}BerichtIdentificatie")
+    etree.SubElement(ident, f"{{{rel.basis_namespace}}}Identificatie").text = identificatie
+    etree.SubElement(ident, f"{{{rel.basis_namespace}}}Dagtekening").text = today.isoformat()
+    _xsd_versie(header, "XsdVersie", ns, rel)
+    header.append(_renamed(m.get(heen, "BerichtIdentificatie"), msg.namespace, ns))
+    header[-1].tag = f"{{{ns}}}DeclaratieIdentificatie"
+    etree.SubElement(header, f"{{{ns}}}XsltVersie").text = XSLT_VERSIE
+    header.append(_renamed(m.get(heen, "XsdVersie"), msg.namespace, ns))
+    header[-1].tag = f"{{{ns}}}XsdVersieDeclaratie"
+    if verdict.level is Level.XSLT:
+        _codes(header, ns, [TECHNICAL])
+        return root
+    by_class = _codes_by_class(verdict, rel, msg)
+    header_codes = by_class.pop(heen, None)
+    _codes(header, ns, header_codes or [NO_REMARK])
+    declaratie = m.body
+    declaratie_codes = by_class.pop(declaratie, None)
+    body = etree.SubElement(root, f"{{{ns}}}DeclaratieAntwoord")
+    etree.SubElement(body, f"{{{ns}}}DeclaratieNummer").text = m.text(declaratie, "DeclaratieNummer")
+    ingediend = _signed(m, m.get(declaratie, "TotaalIngediendBedrag"), "TotaalBedrag")
+    _amount(body, "TotaalIngediendBedrag", ns, rel, ingediend)
+    if verdict.accepted:
+        _amount(body, "TotaalToegekendBedrag", ns, rel, ingediend)
+        _codes(body, ns, [APPROVED])
+        return root
+    if header_codes or declaratie_codes:
+        _amount(body, "TotaalToegekendBedrag", ns, rel, 0)
+        _codes(body, ns, declaratie_codes or header_codes)
+        return root
+    clienten, rejected_total = etree.Element(f"{{{ns}}}Clienten"), 0
+    for client in m.all("Clienten/Client", declaratie):
+        client_codes = by_class.get(client)
+        rejected = [(p, by_class.get(p)) for p in m.all("Prestaties/Prestatie", client)
+                    if client_codes or by_class.get(p)]
+        if not rejected:
+            continue
+        out = etree.SubElement(clienten, f"{{{ns}}}Client")
+        etree.SubElement(out, f"{{{ns}}}Bsn").text = m.text(client, "Bsn")
+        prestaties = etree.SubElement(out, f"{{{ns}}}Prestaties")
+        for p, codes in rejected:
+            copied = _renamed(p, msg.namespace, ns)
+            _codes(copied, ns, codes or [NOT_ASSESSED])
+            prestaties.append(copied)
+            rejected_total += _signed(m, m.get(p, "IngediendBedrag"))
+        _codes(out, ns, client_codes or [NO_REMARK])
+    _amount(body, "TotaalToegekendBedrag", ns, rel, ingediend - rejected_total)
+    body.append(clienten)
+    _codes(body, ns, [NO_REMARK])
+    return root
