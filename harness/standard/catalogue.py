@@ -23,8 +23,8 @@ def retourcodes(min_occurs: int = 1) -> Element:
 
 
 def header(berichtcode: int, version: str, sender: str, extra: tuple[Element, ...] = ()) -> Element:
-    major, minor = version.split(".")
     """The header of a message whose heen message is sent by `sender` (retours keep its parties)."""
+    major, minor = version.split(".")
     receiver = OTHER_ROLE[sender]
     return Element("Header", children=(
         Element("BerichtCode", type="LDT_BerichtCode", pattern=str(berichtcode)),
