@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, factories
 from .standard import RELEASES, all_releases, find_message, release
-from .standard import sample as samples
 from .standard.xsd import xsd_files
 from .standard.sample import to_bytes
 from .validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError, Verdict,
@@ -171,14 +170,16 @@ def messages(release_name):
 
 @main.command()
 @click.argument("message")
-@click.option("--minimal", is_flag=True, help="Leave out every optional element.")
-def example(message, minimal):
-    """Print a schema-valid sample of MESSAGE (e.g. WMO301, JW325, iwmo-3.2:305)."""
+@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+              help="The message's Dagtekening (default: today).")
+@click.option("--seed", type=int, help="Build the same message every time.")
+def example(message, today, seed):
+    """Print a realistic MESSAGE that a receiver accepts (e.g. WMO301, JW325, iwmo-3.2:305)."""
     try:
         rel, msg = find_message(message)
     except KeyError as e:
         raise click.UsageError(str(e.args[0])) from None
-    click.echo(samples.to_bytes(samples.build(rel, msg, full=not minimal)).decode(), nl=False)
+    click.echo(to_bytes(factories.bericht(rel, msg.id, today=today, seed=seed)).decode(), nl=False)
 
 
 @main.command()

@@ -25,7 +25,7 @@ def test_fixture_is_accepted(path):
 
 def test_benchmark_runs_on_a_small_size(tmp_path):
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_xsd.py"),
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_verdict.py"),
                              "--sizes", "200", "--json", str(out)],
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,9 @@
 element paths. Rules never see namespaces: the XSD level already pinned them."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from lxml import etree
 
@@ -11,6 +13,29 @@ from ..standard.model import MessageDef, Release
 
 def local(el) -> str:
     return el.tag.rsplit("}", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class PrestatieRecord:
+    """One prestatie of a 323/325, read once: declaraties hold up to 25,000 of them and a dozen
+    rules look at each. Dates stay ISO strings (they compare correctly as text). Records
+    compare and hash by their values, not by their elements."""
+
+    client: etree._Element = field(compare=False)
+    element: etree._Element = field(compare=False)
+    bsn: str
+    referentie: str
+    vorig: str | None
+    toewijzing: str
+    categorie: str
+    code: str
+    begin: str
+    end: str
+    volume: int
+    eenheid: str
+    tarief: int | None
+    bedrag: int  # signed: debet positive, credit negative
+    debet: bool  # DebetCredit D (a credit of 0 is still a credit line)
 
 
 class Message:
@@ -57,6 +82,32 @@ class Message:
         if parent is None:
             return []
         return [c for c in parent if isinstance(c.tag, str) and local(c) == last]
+
+    @cached_property
+    def prestaties(self) -> list[PrestatieRecord]:
+        """The prestaties of a 323 or 325 as records, in document order.
+
+        Reads children by position, not by path: this runs for every prestatie of files up to
+        25 MB, and the message is schema-valid, so order and presence are known."""
+        if self.body is None or self.id not in ("323", "325"):
+            return []
+        tarief_tag = f"{{{self.definition.namespace}}}ProductTarief"
+        clienten = self.kids(self.body).get("Clienten")
+        out = []
+        for client in (clienten if clienten is not None else ()):
+            bsn, prestaties = client[0].text, client[1]
+            for p in prestaties:
+                ref, toewijzing, categorie, code, periode, volume, eenheid, x = p[:8]
+                tarief, ingediend = (x, p[8]) if x.tag == tarief_tag else (None, x)
+                debet = ingediend[1].text.strip() == "D"
+                bedrag = int(ingediend[0].text)
+                out.append(PrestatieRecord(
+                    client, p, bsn, ref[0].text, ref[1].text if len(ref) > 1 else None,
+                    toewijzing.text.strip(), categorie.text, code.text,
+                    periode[0].text.strip(), periode[1].text.strip(), int(volume.text),
+                    eenheid.text, int(tarief.text) if tarief is not None else None,
+                    bedrag if debet else -bedrag, debet))
+        return out
 
     @property
     def header(self):

@@ -32,14 +32,12 @@ def tr378(m: Message, ctx):
 
 def _products(m: Message):
     """(element, categorie, code) of every product named in the message."""
+    if m.prestaties:
+        return [(p.element, p.categorie, p.code) for p in m.prestaties]
     if m.body is None:
-        return
-    for el in m.body.iter():
-        name = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-        if name == "Product":
-            yield el, m.text(el, "Categorie"), m.text(el, "Code")
-        elif name == "Prestatie":
-            yield el, m.text(el, "ProductCategorie"), m.text(el, "ProductCode")
+        return []
+    return [(el, m.text(el, "Categorie"), m.text(el, "Code"))
+            for el in m.body.iter(f"{{{m.definition.namespace}}}Product")]
 
 
 @rule("TR381", "extern", "S329", "301 305 307 315 317 323", needs="profile")
@@ -57,13 +55,13 @@ def tr418(m: Message, ctx):
 
     The published table files this rule as berichtoverstijgend; it needs only the contract
     (the regio profile), so ketentest judges it with the external-data rules."""
-    for el, categorie, code in _products(m):
-        product = ctx.products.get((categorie, code))
-        tarief = m.text(el, "ProductTarief")
-        if product and product.tarief is not None and tarief is not None \
-                and int(tarief) != product.tarief:
-            yield m.get(el, "ProductTarief"), (f"ProductTarief {tarief} differs from the contract "
-                                               f"tariff {product.tarief} of product {code}.")
+    for p in m.prestaties:
+        product = ctx.products.get((p.categorie, p.code))
+        if product and product.tarief is not None and p.tarief is not None \
+                and p.tarief != product.tarief:
+            yield m.get(p.element, "ProductTarief"), (
+                f"ProductTarief {p.tarief} differs from the contract tariff {product.tarief} of "
+                f"product {p.code}.")
 
 
 @rule("TR346", "extern", "9346", "323")
@@ -71,14 +69,8 @@ def tr346(m: Message, ctx):
     """IngediendBedrag = GeleverdVolume x ProductTarief, unless the Eenheid is 83 (euro's).
 
     A prestatie without ProductTarief cannot be judged by this rule and is left alone."""
-    for client in m.all("Clienten/Client", m.body):
-        for p in m.all("Prestaties/Prestatie", client):
-            tarief = m.text(p, "ProductTarief")
-            if m.text(p, "Eenheid") == "83" or tarief is None:
-                continue
-            expected = int(m.text(p, "GeleverdVolume")) * int(tarief)
-            bedrag = int(m.text(p, "IngediendBedrag/Bedrag"))
-            if bedrag != expected:
-                yield m.get(p, "IngediendBedrag"), (
-                    f"IngediendBedrag {bedrag} is not GeleverdVolume {m.text(p, 'GeleverdVolume')}"
-                    f" x ProductTarief {tarief} = {expected}.")
+    for p in m.prestaties:
+        if p.eenheid != "83" and p.tarief is not None and abs(p.bedrag) != p.volume * p.tarief:
+            yield m.get(p.element, "IngediendBedrag"), (
+                f"IngediendBedrag {abs(p.bedrag)} is not GeleverdVolume {p.volume} x "
+                f"ProductTarief {p.tarief} = {p.volume * p.tarief}.")
