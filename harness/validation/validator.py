@@ -48,8 +48,10 @@ def judge(data: bytes, file: str = "<message>", schemas=None, context: Context |
         return verdict
     verdict.root = root
     message, ctx = Message(root, rel, msg), context or Context()
-    verdict.findings = run_rules(message, ctx, "xslt") or run_rules(message, ctx, "extern")
-    verdict.not_assessed = not_assessed(message, ctx)
+    verdict.findings = run_rules(message, ctx, "xslt")
+    if not verdict.findings:  # a receiver stops at the first level that fails
+        verdict.findings = run_rules(message, ctx, "extern")
+        verdict.not_assessed = not_assessed(message, ctx)
     return verdict
 
 
