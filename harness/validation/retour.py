@@ -64,6 +64,18 @@ def _codes_by_class(verdict: Verdict, rel: Release, msg: MessageDef) -> dict:
     return out
 
 
+def _header_codes(verdict: Verdict, rel: Release, msg: MessageDef, heen_header, header, ns: str):
+    """Put the answer header's RetourCodes. Returns the codes per class and the header's own;
+    (None, None) when an in-message rule broke and only the header with 0001 is sent."""
+    if verdict.level is Level.XSLT:
+        _codes(header, ns, [TECHNICAL])
+        return None, None
+    by_class = _codes_by_class(verdict, rel, msg)
+    header_codes = by_class.pop(heen_header, None)
+    _codes(header, ns, header_codes or [NO_REMARK])
+    return by_class, header_codes
+
+
 def _codes(parent, ns: str, codes: list[str]) -> None:
     holder = etree.SubElement(parent, f"{{{ns}}}RetourCodes")
     for code in codes:
@@ -108,13 +120,8 @@ def _retour(verdict: Verdict, rel: Release, msg: MessageDef, today: date, identi
     _xsd_versie(header, "XsdVersieRetour", ns, rel)
     if verdict.accepted:
         return root
-    if verdict.level is Level.XSLT:
-        _codes(header, ns, [TECHNICAL])
-        return root
-    by_class = _codes_by_class(verdict, rel, msg)
-    header_codes = by_class.pop(heen_header, None)
-    _codes(header, ns, header_codes or [NO_REMARK])
-    if header_codes and not by_class:
+    by_class, header_codes = _header_codes(verdict, rel, msg, heen_header, header, ns)
+    if by_class is None or (header_codes and not by_class):
         return root
     body = next(c for c in verdict.root if local(c) == msg.body.name)
     root.append(_with_codes(body, by_class, rel, msg, ns, rejected_above=False))
@@ -174,12 +181,9 @@ def _declaratie_antwoord(verdict: Verdict, rel: Release, msg: MessageDef, today:
     etree.SubElement(header, f"{{{ns}}}XsltVersie").text = XSLT_VERSIE
     header.append(_renamed(m.get(heen, "XsdVersie"), msg.namespace, ns))
     header[-1].tag = f"{{{ns}}}XsdVersieDeclaratie"
-    if verdict.level is Level.XSLT:
-        _codes(header, ns, [TECHNICAL])
+    by_class, header_codes = _header_codes(verdict, rel, msg, heen, header, ns)
+    if by_class is None:
         return root
-    by_class = _codes_by_class(verdict, rel, msg)
-    header_codes = by_class.pop(heen, None)
-    _codes(header, ns, header_codes or [NO_REMARK])
     declaratie = m.body
     declaratie_codes = by_class.pop(declaratie, None)
     body = etree.SubElement(root, f"{{{ns}}}DeclaratieAntwoord")
