@@ -190,9 +190,10 @@ def schemas(release_name, out):
     """Write ketentest's own XSDs of a release, e.g. to use them in another tool."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, data in xsd_files(release(release_name)).items():
+    files = xsd_files(release(release_name))
+    for name, data in files.items():
         (folder / name).write_bytes(data)
-    click.echo(f"wrote {len(xsd_files(release(release_name)))} schemas to {folder}")
+    click.echo(f"wrote {len(files)} schemas to {folder}")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,12 @@ class Message:
                     bedrag if debet else -bedrag, debet))
         return out
 
+    def amount(self, el) -> int:
+        """The signed value of a bedrag with DebetCredit (CDT_BedragMetDC or
+        CDT_TotaalBedragMetDC): debet positive, credit negative."""
+        value = int(el[0].text)
+        return -value if el[1].text.strip() == "C" else value
+
     @property
     def header(self):
         return self.kids(self.root)["Header"]

@@ -19,7 +19,7 @@ from datetime import date
 
 from lxml import etree
 
-from ..standard.model import MessageDef, Release
+from ..standard.model import Element, MessageDef, Release
 from .findings import Level, Verdict
 from .message import Message, local
 from .xsdcheck import element_at
@@ -124,32 +124,23 @@ def _retour(verdict: Verdict, rel: Release, msg: MessageDef, today: date, identi
     if by_class is None or (header_codes and not by_class):
         return root
     body = next(c for c in verdict.root if local(c) == msg.body.name)
-    root.append(_with_codes(body, by_class, rel, msg, ns, rejected_above=False))
+    root.append(_with_codes(body, msg.body, by_class, msg, ns, rejected_above=False))
     return root
 
 
-def _with_codes(el, by_class: dict, rel, msg, ns, rejected_above: bool):
-    """Copy a heen element into the retour namespace, adding RetourCodes to its classes."""
-    out = etree.Element(f"{{{ns}}}{local(el)}" if el.tag.startswith(f"{{{msg.namespace}}}")
-                        else el.tag)
-    out.text = None if len(el) else el.text
-    definition = element_at(rel, msg, Message.path(el))
+def _with_codes(el, definition: Element, by_class: dict, msg, ns, rejected_above: bool):
+    """Copy a heen element (described by `definition`) into the retour namespace, adding
+    RetourCodes to its classes. Typed elements and basis-namespace content are copied as is."""
+    if not definition.is_group:
+        return _renamed(el, msg.namespace, ns)
+    out = etree.Element(f"{{{ns}}}{local(el)}")
     codes = by_class.get(el)
     below = rejected_above or bool(codes)
     for child in el:
-        if isinstance(child.tag, str):
-            copied = (_with_codes(child, by_class, rel, msg, ns, below)
-                      if child.tag.startswith(f"{{{msg.namespace}}}")
-                      else _renamed(child, msg.namespace, ns))
-            out.append(copied)
-    if definition is not None and definition.klasse:
+        out.append(_with_codes(child, definition.child(local(child)), by_class, msg, ns, below))
+    if definition.klasse:
         _codes(out, ns, codes or [NOT_ASSESSED if rejected_above else NO_REMARK])
     return out
-
-
-def _signed(m: Message, el, amount="Bedrag") -> int:
-    value = int(m.text(el, amount))
-    return -value if m.text(el, "DebetCredit") == "C" else value
 
 
 def _amount(parent, name: str, ns: str, rel: Release, value: int) -> None:
@@ -188,7 +179,7 @@ def _declaratie_antwoord(verdict: Verdict, rel: Release, msg: MessageDef, today:
     declaratie_codes = by_class.pop(declaratie, None)
     body = etree.SubElement(root, f"{{{ns}}}DeclaratieAntwoord")
     etree.SubElement(body, f"{{{ns}}}DeclaratieNummer").text = m.text(declaratie, "DeclaratieNummer")
-    ingediend = _signed(m, m.get(declaratie, "TotaalIngediendBedrag"), "TotaalBedrag")
+    ingediend = m.amount(m.get(declaratie, "TotaalIngediendBedrag"))
     _amount(body, "TotaalIngediendBedrag", ns, rel, ingediend)
     if verdict.accepted:
         _amount(body, "TotaalToegekendBedrag", ns, rel, ingediend)
@@ -212,7 +203,7 @@ def _declaratie_antwoord(verdict: Verdict, rel: Release, msg: MessageDef, today:
             copied = _renamed(p, msg.namespace, ns)
             _codes(copied, ns, codes or [NOT_ASSESSED])
             prestaties.append(copied)
-            rejected_total += _signed(m, m.get(p, "IngediendBedrag"))
+            rejected_total += m.amount(m.get(p, "IngediendBedrag"))
         _codes(out, ns, client_codes or [NO_REMARK])
     _amount(body, "TotaalToegekendBedrag", ns, rel, ingediend - rejected_total)
     body.append(clienten)

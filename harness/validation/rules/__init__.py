@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from ...standard.cbs import gemeentecodes
 from ..findings import Finding, Level
 from ..message import Message
 
@@ -41,7 +42,6 @@ class Context:
 
     def __post_init__(self):
         if self.gemeentecodes is None:
-            from ...standard.cbs import gemeentecodes
             self.gemeentecodes = gemeentecodes()
 
 

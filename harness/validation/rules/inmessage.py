@@ -24,11 +24,6 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
-def _signed(m: Message, bedrag_el) -> int:
-    amount = int(m.text(bedrag_el, "Bedrag") or m.text(bedrag_el, "TotaalBedrag"))
-    return -amount if m.text(bedrag_el, "DebetCredit") == "C" else amount
-
-
 def _geboortedata(m: Message):
     """Every Geboortedatum in the message: the client's and the relaties'."""
     client = m.body if local(m.body) == "Client" else None
@@ -282,7 +277,7 @@ def tr358(m: Message, ctx):
     """TotaalIngediendBedrag equals the sum of the prestaties' IngediendBedrag, debet minus
     credit."""
     total_el = m.get(m.body, "TotaalIngediendBedrag")
-    total = _signed(m, total_el)
+    total = m.amount(total_el)
     expected = sum(p.bedrag for p in m.prestaties)
     if total != expected:
         sign = "C" if expected < 0 else "D"
