@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, factories
+from .chain import ChainState
 from .standard import RELEASES, all_releases, find_message, release
 from .standard.xsd import xsd_files
 from .standard.sample import to_bytes
@@ -81,11 +82,15 @@ def _parse_today(ctx, param, value):
 @click.option("--retour-dir", type=click.Path(file_okay=False),
               help="Write the answer a receiver would send for each heen file: <stem>-retour.xml "
                    "(a retour message, or the 325 for a 323).")
+@click.option("--chain", is_flag=True,
+              help="The FILEs are one chain between one gemeente and one aanbieder, in order: "
+                   "judge each also by the cross-message rules against the earlier accepted ones.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-def validate(fmt, schema_dir, today, retour_dir, files):
+def validate(fmt, schema_dir, today, retour_dir, chain, files):
     """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
     schemas = _schemas(schema_dir)
-    context = Context(today=today)
+    state = ChainState() if chain else None
+    context = Context(today=today, state=state)
     counts = {"accepted": 0, "rejected": 0, "unreadable": 0}
     for name in files:
         try:
@@ -103,6 +108,8 @@ def validate(fmt, schema_dir, today, retour_dir, files):
             click.echo(f"ketentest: {name}: {e} (a defect in ketentest: please report it)", err=True)
             counts["unreadable"] += 1
             continue
+        if state is not None:
+            state.record(verdict)
         counts["accepted" if verdict.accepted else "rejected"] += 1
         if fmt == "json":
             click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
@@ -139,7 +146,8 @@ def rules(fmt):
     """List the technical rules ketentest judges, with scope and status."""
     rows = []
     for r in sorted(RULES.values(), key=lambda r: r.id):
-        status = "implemented" + (" (judged with a regio profile)" if r.needs else "")
+        status = "implemented" + (" (judged with a regio profile)" if r.needs else
+                                  " (judged with --chain)" if r.category == "chain" else "")
         rows.append({"rule": r.id, "category": r.category, "retourcode": r.retourcode,
                      "messages": sorted(r.messages), "standard": r.standard or "iwmo ijw",
                      "status": status, "summary": r.summary})
@@ -147,7 +155,7 @@ def rules(fmt):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for row in rows:
-        click.echo(f"{click.style(row['rule'], bold=True)}  {row['retourcode']}  "
+        click.echo(f"{click.style(row['rule'], bold=True)}  {row['retourcode'] or '-   '}  "
                    f"{CATEGORY[row['category']]:18}  {' '.join(row['messages']):32}  "
                    f"{click.style(row['status'], fg='green')}")
         click.echo(f"        {row['summary']}")

@@ -50,7 +50,7 @@ def judge(data: bytes, file: str = "<message>", schemas=None, context: Context |
     message, ctx = Message(root, rel, msg), context or Context()
     verdict.findings = run_rules(message, ctx, "xslt")
     if not verdict.findings:  # a receiver stops at the first level that fails
-        verdict.findings = run_rules(message, ctx, "extern")
+        verdict.findings = run_rules(message, ctx, "extern") + run_rules(message, ctx, "chain")
         verdict.not_assessed = not_assessed(message, ctx)
     return verdict
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ...standard.cbs import gemeentecodes
 from ..findings import Finding, Level
@@ -39,6 +40,7 @@ class Context:
     today: date = field(default_factory=date.today)
     gemeentecodes: frozenset[str] | None = None  # CBS list; None = the shipped 2026 list
     products: dict[tuple[str, str], ContractProduct] | None = None  # (categorie, code) -> product
+    state: Any = None  # the chain so far (harness.chain.ChainState): chain rules need one
 
     def __post_init__(self):
         if self.gemeentecodes is None:
@@ -52,7 +54,7 @@ Check = Callable[[Message, Context], Iterable[tuple[object, str]]]
 class Rule:
     id: str
     category: str  # xslt | extern | chain
-    retourcode: str
+    retourcode: str | None  # None: the rule has no code of its own (325 rules: no retour)
     messages: frozenset[str]  # message ids: '301', '323', ...
     check: Check
     needs: str | None = None  # 'profile': judged only when the context has a product list
@@ -66,7 +68,8 @@ class Rule:
     def applies(self, message: Message, ctx: Context) -> bool:
         return (message.id in self.messages
                 and self.standard in (None, message.release.standard)
-                and (self.needs != "profile" or bool(ctx.products)))
+                and (self.needs != "profile" or bool(ctx.products))
+                and (self.category != "chain" or ctx.state is not None))
 
     def run(self, message: Message, ctx: Context) -> list[Finding]:
         try:
@@ -81,7 +84,7 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, category: str, retourcode: str, messages: str, needs: str | None = None,
+def rule(id: str, category: str, retourcode: str | None, messages: str, needs: str | None = None,
          standard: str | None = None):
     """Register a rule function: @rule("TR358", "xslt", "0001", "323")."""
     def register(fn: Check) -> Check:
@@ -106,4 +109,4 @@ def not_assessed(message: Message, ctx: Context) -> list[str]:
             if r.needs == "profile" and not ctx.products and message.id in r.messages]
 
 
-from . import external, inmessage  # noqa: E402,F401  (registers the rules)
+from . import chain, external, inmessage  # noqa: E402,F401  (registers the rules)
