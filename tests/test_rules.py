@@ -217,7 +217,8 @@ CASES = {
 
 
 def test_every_rule_has_a_case():
-    assert set(CASES) | {"TR342"} == set(RULES)
+    """Chain rules have theirs in test_chain_rules."""
+    assert set(CASES) | {"TR342"} == {r.id for r in RULES.values() if r.category != "chain"}
 
 
 @pytest.mark.parametrize("rel_name", STANDARDS)

@@ -19,7 +19,7 @@ from dataclasses import asdict, fields
 from ..standard import registry
 from ..validation.findings import Level, Verdict
 from ..validation.message import Message, local
-from .records import MINUUT, UUR, Declaratie, Prestatie, Start, Stop, Toewijzing, Verzoek
+from .records import UUR, Declaratie, Prestatie, Start, Stop, Toewijzing, Verzoek
 
 NIEUW, VERWIJDEREN = "1", "3"  # StatusAanlevering (2 "gewijzigd" is not used)
 IN_ONDERZOEK, AFGEWEZEN = "2", "1"  # VerzoekAntwoord

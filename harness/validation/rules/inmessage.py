@@ -26,7 +26,7 @@ def _years_before(d: date, years: int) -> date:
 
 def _geboortedata(m: Message):
     """Every Geboortedatum in the message: the client's and the relaties'."""
-    client = m.body if local(m.body) == "Client" else None
+    client = m.body if m.body is not None and local(m.body) == "Client" else None
     if client is None:
         return []
     found = [m.get(client, "Geboortedatum")]
@@ -111,6 +111,8 @@ def tr101(m: Message, ctx):
     prestatie records (every field), which is the same test at a fraction of the cost."""
     if m.id == "323":
         yield from _duplicate_prestaties(m)
+        return
+    if m.body is None:  # a 325 answering with 0001 has a header only
         return
     for parent in m.body.iter():
         if len(parent) < 2:
