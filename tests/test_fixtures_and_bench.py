@@ -30,3 +30,12 @@ def test_benchmark_runs_on_a_small_size(tmp_path):
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "ratio" in result.stdout and out.read_text().count('"prestaties": 200') == 1
+
+
+def test_chain_benchmark_runs_on_a_small_size(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_chain.py"),
+                             "--sizes", "40", "--json", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"prestaties": 100' in out.read_text()
