@@ -43,7 +43,7 @@ def test_json_contract_and_exit_1_on_any_rejection(files):
     [finding] = lines[1]["findings"]
     assert finding == {"rule": "XSD", "retourcode": None, "path": "/Bericht/Client/Bsn",
                        "text": finding["text"]}
-    assert "'12'" in finding["text"] and "[0-9]{9}" in finding["text"]
+    assert "'12'" in finding["text"] and "pattern '[0-9]{9}'" in finding["text"]
     assert lines[2]["message"] is None and lines[2]["findings"][0]["rule"] == "XML-SYNTAX"
 
 

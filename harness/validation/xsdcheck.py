@@ -14,7 +14,7 @@ from .findings import Finding, Level
 
 MAX_FINDINGS = 50  # a 25,000-prestatie file with one systematic error needs one line, not 25,000
 
-_NS_IN_NAME = re.compile(r"\{[^}]*\}")
+_NS_IN_NAME = re.compile(r"\{[^}]*[:/][^}]*\}")  # {namespace-uri}Name, not a pattern quantifier {9}
 _PREFIX = re.compile(r"(?<=/)[A-Za-z_][\w.-]*:")
 _INDEX = re.compile(r"\[\d+\]")
 
