@@ -101,7 +101,8 @@ def _envelope(berichtcode: str, payload: bytes, zender: str | Systeem, ontvanger
     _sub(sg, _s("berichtcode"), berichtcode)
     _systeem(sg, "zender", as_systeem(zender, app))
     _systeem(sg, "ontvanger", as_systeem(ontvanger, "GGk"))
-    _sub(sg, _s("referentienummer"), referentienummer or new_referentienummer())
+    _sub(sg, _s("referentienummer"),
+         new_referentienummer() if referentienummer is None else referentienummer)
     _sub(sg, _s("tijdstipBericht"), tijdstip(moment))
     if berichtcode == "Du01":
         _sub(sg, _s("crossRefnummer"), cross_ref)

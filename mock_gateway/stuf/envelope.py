@@ -5,7 +5,8 @@ payload and its verdict) or the `StufFault` the exchange answers with a Fo01. Ch
 chain's order and stop at the first that fails:
 
 1. IB007   more than 25 MB (refused from its size, never parsed)
-2. RIN001  not safe, not well-formed, not SOAP 1.1, or not conform the envelope schema
+2. RIN001  not safe, not well-formed, not SOAP 1.1, not conform the envelope schema, or a
+           payload that is not base64
 3. IB009   referentienummer / crossRefnummer not a UUID version 4
 4. IB213   zender organisatie unknown;  IB210  ontvanger organisatie unknown
 5. IB240   berichtcode and functie do not fit (Di01 carries a heen message, Du01 a retour) or
@@ -22,6 +23,7 @@ Envelope for the receiver's retour message.
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
@@ -311,11 +313,20 @@ def _crossref_fault(sg: Stuurgegevens, parties: Parties, where: str) -> StufFaul
     return None
 
 
-def _payload(body: etree._Element) -> tuple[bytes, Parameters]:
+def _payload(body: etree._Element) -> tuple[bytes, Parameters] | StufFault:
     par = body.find(f"{{{GGK_NS}}}parameters")
     bericht = par.find(f"{{{GGK_NS}}}bericht")[0]
     raw = "".join((bericht.text or "").split())  # base64 may be wrapped over lines
-    return base64.b64decode(raw), Parameters(
+    try:
+        # strict: libxml2 lets characters outside the base64 alphabet through; XML Schema does not
+        decoded = base64.b64decode(raw, validate=True)
+    except binascii.Error as e:
+        return StufFault("RIN001", f"The envelope is not conform the ggk0210 schema: "
+                         f"{etree.QName(bericht).localname} is not valid base64Binary ({e}).",
+                         schema.path_of(bericht), "Encode the payload's bytes with base64 "
+                         "(RFC 4648, alphabet A-Z a-z 0-9 + /, padded with =).",
+                         read_stuurgegevens(body))
+    return decoded, Parameters(
         *(_text(par, GGK_NS, n) for n in ("applicatieVersie", "applicatieSubversie",
                                           "functieVersie", "functieSubversie")),
         bestandsnaam=bericht.get("bestandsnaam"))
@@ -339,7 +350,12 @@ def check_envelope(data: bytes, parties: Parties, *,
     if isinstance(body, StufFault):
         return body
     fault = _schema_fault(root, body)
-    if fault:
+    if fault and fault.code == "RIN001":
+        return fault
+    decoded = _payload(body) if body.tag != FO01 else None  # base64 is schema level: RIN001
+    if isinstance(decoded, StufFault):
+        return decoded
+    if fault:  # IB009
         return fault
     sg = read_stuurgegevens(body)
     where = schema.path_of(body)
@@ -352,10 +368,10 @@ def check_envelope(data: bytes, parties: Parties, *,
         return Envelope(sg, fout=Fout(*(_text(b, STUF_NS, n) for n in
                                         ("code", "plek", "omschrijving", "details"))),
                         element=body)
+    payload, params = decoded
     fault = _party_fault(sg, parties, where)
     if fault:
         return fault
-    payload, params = _payload(body)
     name = f"{sg.functie or 'payload'} {sg.referentienummer}"
     verdict = (judge or judge_payload)(payload, name)
     fault = (_functie_fault(sg, verdict, where)
