@@ -268,6 +268,7 @@ def test_hostile_xml_is_refused_without_expansion(parties):
 def test_ib009_referentienummer_not_uuid4(parties, ref):
     f = refused(check_envelope(di01(referentienummer=ref), parties), "IB009")
     assert f.path.endswith("/stuurgegevens/referentienummer") and "uuid4" in f.todo
+    assert "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}" in f.what  # the pattern, quantifiers intact
 
 
 def test_ib009_crossrefnummer_not_uuid4(parties):
@@ -507,3 +508,47 @@ def test_wsdl_address_is_escaped():
     wsdl = etree.fromstring(render_wsdl('http://h/ggk?a=1&b="2"'))
     loc = wsdl.find(".//{http://schemas.xmlsoap.org/wsdl/soap/}address").get("location")
     assert loc == 'http://h/ggk?a=1&b="2"'
+
+
+# --- a gemeente system that speaks only StUF --------------------------------------------------
+
+def test_stuf_only_gemeente_completes_301_302_and_305_306():
+    """The whole round trip in pure functions: the gemeente posts to the exchange's endpoint
+    (handle_soap) and receives pushed envelopes on its own OntvangAsynchroon, which checks them
+    like the GGk does; the aanbieder side answers from the verdict (retour builder)."""
+    from harness.factories import TODAY
+    from harness.standard import release
+    from harness.validation.retour import answer
+
+    exchange = PartyBook({GEMEENTE, AANBIEDER})  # what the exchange knows
+    gemeente = PartyBook({GEMEENTE, AANBIEDER})  # what the gemeente system knows
+    aanbieder_mailbox = []
+
+    def submit(env):  # the exchange: remember, route to the aanbieder's mailbox
+        exchange.record(env)
+        aanbieder_mailbox.append(env)
+
+    def aanbieder_answers(env) -> bytes:
+        return to_bytes(answer(env.verdict, release(env.verdict.release), TODAY))
+
+    # 301 -> 302: the gemeente sends a Di01, the aanbieder's 302 comes back as a Du01
+    di = build_di01(payload("301"), Systeem(GEMEENTE, "Wmo Applicatie"), AANBIEDER)
+    gemeente.record(check_envelope(di, gemeente))
+    assert handle_soap(di, exchange, submit)[0] == 200
+    toewijzing = aanbieder_mailbox.pop()
+    pushed = wrap_for_gemeente(aanbieder_answers(toewijzing), AANBIEDER, GEMEENTE,
+                               cross_ref=toewijzing.stuurgegevens.referentienummer)
+    retour = check_envelope(pushed, gemeente)
+    assert isinstance(retour, Envelope) and retour.message == "WMO302", str(retour)
+    assert retour.stuurgegevens.cross_refnummer == toewijzing.stuurgegevens.referentienummer
+
+    # 305 -> 306: the aanbieder's 305 is pushed as a Di01, the gemeente answers with a Du01
+    start = wrap_for_gemeente(payload("305"), AANBIEDER, GEMEENTE)
+    exchange.record(check_envelope(start, exchange))  # the exchange remembers what it delivers
+    received = check_envelope(start, gemeente)
+    assert isinstance(received, Envelope) and received.message == "WMO305", str(received)
+    du = build_du01(aanbieder_answers(received), Systeem(GEMEENTE, "Wmo Applicatie"), AANBIEDER,
+                    received.stuurgegevens.referentienummer)
+    status, body = handle_soap(du, exchange, submit)
+    assert status == 200, body
+    assert aanbieder_mailbox.pop().message == "WMO306"

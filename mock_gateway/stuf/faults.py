@@ -71,7 +71,7 @@ class StufFault:
         the first space."""
         sg = self.stuurgegevens
         lead = sg.details_value if sg else ""
-        text = f"{self.path}: {self.what}"
+        text = self.what if self.path == "/" else f"{self.path}: {self.what}"
         if self.todo:
             text += f" {self.todo}"
         return _cut(f"{lead} {text}".strip(), DETAILS_MAX)

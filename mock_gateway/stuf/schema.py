@@ -17,7 +17,8 @@ NSMAP = {"soap": SOAP_NS, "StUF": STUF_NS, "GGK": GGK_NS}
 
 XSD_DIR = files(__package__) / "xsd"
 _NAMED = re.compile(r"Element '(?:\{([^}]*)\})?([^']+)'")
-_NS_IN_NAME = re.compile(r"\{[^}]*\}")
+# a namespace in braces holds ':' or '/'; a pattern's quantifier ({8}, {8,17}) does not
+_NS_IN_NAME = re.compile(r"\{[^}]*[:/][^}]*\}")
 
 
 @lru_cache(maxsize=1)
