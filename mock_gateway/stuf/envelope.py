@@ -276,6 +276,8 @@ def _functie_fault(sg: Stuurgegevens, verdict: Verdict, where: str) -> StufFault
     path = f"{where}/stuurgegevens/functie"
     try:
         _, msg = find_message(sg.functie or "")
+        if msg.name != sg.functie:  # find_message is lenient ('wmo301', 'iwmo-3.2:301')
+            raise KeyError(sg.functie)
     except KeyError:
         return StufFault("IB240", f"functie {sg.functie!r} is not an iWmo/iJw 3.2 message type.",
                          path, "Name the payload's message, e.g. WMO301 or JW302.", sg)
