@@ -107,8 +107,10 @@ class SimulatedGemeente(Party):
         for p in asked:
             code = p["Product"]["Code"] if p.get("Product") else None
             others = [q["Product"]["Code"] for q in asked if q is not p and q.get("Product")]
-            stacks = code is None or self._stacks(
-                [code, *others, *self._running_codes(bsn, p["ToewijzingIngangsdatum"])])
+            # a product may be refused only for its own stapeling, not for its neighbours'
+            stacks = code is None or all(self.profile.may_stack(code, other) for other in
+                                         [*others, *self._running_codes(
+                                             bsn, p["ToewijzingIngangsdatum"])])
 
             def grant(day, kind, received, p=p):
                 self._new(bsn, day, product=p.get("Product"), ingang=p["ToewijzingIngangsdatum"],
