@@ -90,7 +90,9 @@ def test_start_and_temporary_and_definitive_stop(rel):
     stops = [body(d)["Client"]["StopProducten"]["StopProduct"][0] for d in sim.deliveries("307")]
     definitive = {"iwmo": "19", "ijw": "31"}[sim.release.standard]
     assert [s["RedenBeeindiging"] for s in stops] == ["20", definitive]
-    assert len(sim.deliveries("305")) == 2 and len(sim.deliveries("308")) == 2
+    starts = [body(d)["Client"]["StartProducten"]["StartProduct"][0] for d in sim.deliveries("305")]
+    assert len(starts) == 2 and len(sim.deliveries("308")) == 2
+    assert starts[1]["Begindatum"] > stops[0]["Einddatum"]  # the restart begins after the stop
     assert all("Client" not in body(d) for d in sim.deliveries("308"))
 
 
@@ -459,3 +461,22 @@ def test_a_party_refuses_messages_meant_for_the_other():
     xml = to_bytes(bericht("iwmo-3.2", "301", seed=1))
     with pytest.raises(ValueError, match="does not receive WMO301"):
         gemeente.receive(xml, judge(xml), date(2026, 11, 2))
+
+
+@pytest.mark.parametrize("rel", RELEASES)
+def test_late_start_and_stop_reports_are_detected(rel):
+    """A 305 or 307 is due within 5 werkdagen of the real start or stop."""
+    sim = Simulation(ACCEPTEERT, rel, START)
+    bsn, nummer = toegewezen(sim, codes(ACCEPTEERT, rel)[0])
+    day = sim.advance(days=14)
+    sim.send(sim.aanbieder.start(day, bsn, begindatum=date(2026, 9, 2)))  # 9 werkdagen ago
+    sim.run()
+    sim.send(sim.aanbieder.stop(sim.today, bsn, einddatum=sim.today))  # reported the same day
+    sim.run()
+    late = [d.termijn for d in sim.late()]
+    assert [(t.kind, t.received, t.due) for t in late] == [
+        ("levering", date(2026, 9, 2), date(2026, 9, 9))]
+    [stop] = sim.deliveries("307")
+    assert stop.termijn.kind == "levering" and stop.termijn.on_time
+    with pytest.raises(ValueError, match="no running care"):
+        sim.aanbieder.stop(sim.today, bsn)

@@ -3,6 +3,7 @@ products; every kind of mistake is reported with file, key path and what to do."
 from __future__ import annotations
 
 import filecmp
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -21,8 +22,7 @@ def test_fixtures_are_the_shipped_profiles():
     for name in BUILTIN:
         fixture = ROOT / "fixtures" / "profiles" / f"{name}.yaml"
         assert filecmp.cmp(fixture, ROOT / "harness/profiles/data" / f"{name}.yaml", shallow=False)
-        assert load_profile(fixture) == builtin(name).__class__(
-            **{**builtin(name).__dict__, "source": str(fixture)})
+        assert replace(load_profile(fixture), source="") == replace(builtin(name), source="")
 
 
 def test_examples_say_what_their_name_says():

@@ -48,8 +48,9 @@ class SimulatedAanbieder(Party):
     role = "aanbieder"
     answers = frozenset({"301", "319", "306", "308", "316", "318", "325"})
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, profile, rel, agb: str, gemeentecode: str, kalender=None):
+        super().__init__(profile, rel, gemeentecode, agb,
+                         **({"kalender": kalender} if kalender else {}))
         self.clients: dict[str, dict] = {}  # bsn -> Client as the 305/307/315 name it
         self.toewijzingen: dict[str, dict[int, dict]] = {}  # bsn -> nummer -> ToegewezenProduct
         self.leveringen: dict[tuple[str, int], list[Levering]] = {}
@@ -135,13 +136,17 @@ class SimulatedAanbieder(Party):
             else self.current(bsn, today)
         producten = []
         for t in toewijzingen:
-            begin = begindatum or min(t["Ingangsdatum"], today)
-            self.leveringen.setdefault((bsn, t["ToewijzingNummer"]), []).append(Levering(begin))
+            earlier = self.leveringen.setdefault((bsn, t["ToewijzingNummer"]), [])
+            # a restart after a stop starts today; a first start when the toewijzing does
+            begin = begindatum or (today if earlier else min(t["Ingangsdatum"], today))
+            earlier.append(Levering(begin))
             producten.append({"ToewijzingNummer": t["ToewijzingNummer"], "Product": t.get("Product"),
                               "ToewijzingIngangsdatum": t["Ingangsdatum"], "Begindatum": begin,
                               "StatusAanlevering": NIEUW})
         client = {**self.clients[bsn], "StartProducten": {"StartProduct": producten}}
-        return self.emit("305", self.build("305", today, Client=client), today)
+        # reported within 5 werkdagen of the earliest real start
+        return self.emit("305", self.build("305", today, Client=client), today, "levering",
+                         min(p["Begindatum"] for p in producten))
 
     def stop(self, today: date, bsn: str, nummers: list[int] | None = None,
              einddatum: date | None = None, tijdelijk: bool = False,
@@ -150,7 +155,8 @@ class SimulatedAanbieder(Party):
         20) or for good (default: volgens plan, or `reden`)."""
         reden = TIJDELIJK if tijdelijk else (reden or VOLGENS_PLAN[self.release.standard])
         producten = []
-        for n in nummers or [n for (b, n) in self.leveringen if b == bsn]:
+        running = [n for (b, n), lv in self.leveringen.items() if b == bsn and lv[-1].einde is None]
+        for n in nummers or running:
             levering = self.leveringen[(bsn, n)][-1]
             levering.einde, levering.tijdelijk = einddatum or today, tijdelijk
             t = self.toewijzing(bsn, n)
@@ -158,8 +164,11 @@ class SimulatedAanbieder(Party):
                               "ToewijzingIngangsdatum": t["Ingangsdatum"],
                               "Begindatum": levering.begin, "RedenBeeindiging": reden,
                               "Einddatum": levering.einde, "StatusAanlevering": NIEUW})
+        if not producten:
+            raise ValueError(f"client {bsn} has no running care to stop")
         client = {**self.clients[bsn], "StopProducten": {"StopProduct": producten}}
-        return self.emit("307", self.build("307", today, Client=client), today)
+        return self.emit("307", self.build("307", today, Client=client), today, "levering",
+                         min(p["Einddatum"] for p in producten))
 
     def vot(self, today: date, producten: list[str], bsn: str | None = None,
             ingangsdatum: date | None = None, einddatum: date | None = None) -> Outgoing:

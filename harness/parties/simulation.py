@@ -49,9 +49,10 @@ class Simulation:
         self.release = get_release(rel) if isinstance(rel, str) else rel
         self.clock = Clock(start, kalender)
         gemeentecode = gemeentecode or profile.gemeenten[0]
-        args = (profile, self.release, gemeentecode, aanbieder_agb, kalender)
-        self.gemeente = SimulatedGemeente(*args)
-        self.aanbieder = SimulatedAanbieder(*args)
+        self.gemeente = SimulatedGemeente(profile, self.release, gemeentecode, aanbieder_agb,
+                                          kalender=kalender)
+        self.aanbieder = SimulatedAanbieder(profile, self.release, aanbieder_agb, gemeentecode,
+                                            kalender=kalender)
         self.queue: list[Outgoing] = []
         self.journal: list[Delivery] = []
 
