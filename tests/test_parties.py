@@ -134,6 +134,20 @@ def test_vot_in_onderzoek_then_301(rel):
     assert len(sim.deliveries("320")) == 1 and len(sim.deliveries("302")) == 1
 
 
+def test_toewijzing_in_onderzoek_is_not_shown_before_its_301():
+    sim = Simulation(WEIGERT, "iwmo-3.2", START)
+    bsn, a = toegewezen(sim, "01A01")
+    sim.send(sim.aanbieder.vot(sim.today, ["02A01"], bsn=bsn))
+    sim.advance(werkdagen=10)  # the 319 "in onderzoek" is in, the final 301 not yet
+    assert len(sim.deliveries("319")) == 1 and len(sim.deliveries("301")) == 1
+    sim.send(sim.gemeente.toewijzing(sim.today, "03A01", bsn=bsn))
+    sim.run()
+    all_fine(sim)
+    shown = [[t["Product"]["Code"] for t in body(d)["Client"]["ToegewezenProducten"]
+              ["ToegewezenProduct"]] for d in sim.deliveries("301")]
+    assert shown == [["01A01"], ["01A01", "03A01"], ["01A01", "03A01", "02A01"]]
+
+
 @pytest.mark.parametrize("rel", RELEASES)
 def test_vot_refused_for_stapeling(rel):
     sim = Simulation(ACCEPTEERT, rel, START)

@@ -3,8 +3,10 @@ receiving (Received), building a message from factory data and answering with a 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from ..clock import KALENDER, Kalender, Termijn, judge_termijn
 from ..factories import data as factory_data
@@ -19,18 +21,26 @@ from .read import read
 _serial = itertools.count(1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Outgoing:
     """A message a party will send, and the day it is due to go out. `kind` and `received`
-    say which deadline it answers (clock.KINDS) and from when it runs."""
+    say which deadline it answers (clock.KINDS) and from when it runs.
 
-    xml: bytes
+    The XML is composed when `xml` is first read: read it on the due day (as the Simulation
+    does), so that an answer sent later, e.g. a 301 after "in onderzoek", holds the party's
+    memory of that day."""
+
+    compose: Callable[[], bytes] = field(repr=False)
     due: date
     message: str  # WMO302
     sender: str  # gemeente | aanbieder
     kind: str | None = None
     received: date | None = None
     serial: int = field(default_factory=lambda: next(_serial))  # keeps sending order stable
+
+    @cached_property
+    def xml(self) -> bytes:
+        return self.compose()
 
     @property
     def id(self) -> str:
@@ -86,10 +96,15 @@ class Party:
         d.update(body)
         return d
 
-    def emit(self, message: str, d: dict, due: date, kind: str | None = None,
-             received: date | None = None) -> Outgoing:
-        xml = to_bytes(render(self.release, message, d))
-        out = Outgoing(xml, due, self.release.message(message).name, self.role, kind, received)
+    def emit(self, message: str, d: dict | Callable[[], dict], due: date,
+             kind: str | None = None, received: date | None = None) -> Outgoing:
+        """Send `message` with data `d`, or with the data `d()` gives on the due day."""
+        def compose() -> bytes:
+            return to_bytes(render(self.release, message, d() if callable(d) else d))
+        out = Outgoing(compose, due, self.release.message(message).name, self.role, kind,
+                       received)
+        if not callable(d):
+            out.xml  # noqa: B018  (a message of known data is checked at once)
         self.sent.append(out)
         return out
 
@@ -103,7 +118,8 @@ class Party:
         if root is None:
             return None
         answer = self.release.message(etree_local_name(root))
-        out = Outgoing(to_bytes(root), due, answer.name, self.role,
+        xml = to_bytes(root)
+        out = Outgoing(lambda: xml, due, answer.name, self.role,
                        "declaratie" if declaratie else "retour", today)
         self.sent.append(out)
         return out

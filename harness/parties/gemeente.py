@@ -113,10 +113,12 @@ class SimulatedGemeente(Party):
                                              bsn, p["ToewijzingIngangsdatum"])])
 
             def grant(day, kind, received, p=p):
-                self._new(bsn, day, product=p.get("Product"), ingang=p["ToewijzingIngangsdatum"],
-                          einde=p.get("ToewijzingEinddatum"), omvang=p.get("Omvang"),
-                          budget=p.get("Budget"), referentie=p["ReferentieAanbieder"])
-                return self._send_301(bsn, day, kind, received)
+                def decide(day):
+                    self._new(bsn, day, product=p.get("Product"),
+                              ingang=p["ToewijzingIngangsdatum"],
+                              einde=p.get("ToewijzingEinddatum"), omvang=p.get("Omvang"),
+                              budget=p.get("Budget"), referentie=p["ReferentieAanbieder"])
+                return self._send_301(bsn, day, kind, received, decide)
             out += self._decide(self.profile.vot, stacks, today, dagtekening,
                                 p["ReferentieAanbieder"], grant)
         return out
@@ -138,7 +140,7 @@ class SimulatedGemeente(Party):
         codes += [p["Product"]["Code"] for p in nieuw if p.get("Product")]
         stacks = self._stacks(codes)
 
-        def grant(day, kind, received):
+        def decide(day):
             named = set(ongewijzigd) | {w["ToewijzingNummer"] for w in wijzig}
             for t in list(self.toewijzingen.get(bsn, [])):  # not named: ended
                 if t["ToewijzingNummer"] not in named and t.get("RedenWijziging") != VERWIJDERD \
@@ -156,7 +158,9 @@ class SimulatedGemeente(Party):
                 self._new(bsn, day, product=p.get("Product"), ingang=p["GewensteIngangsdatum"],
                           einde=p.get("Einddatum"), omvang=p.get("Omvang"),
                           budget=p.get("Budget"), referentie=verzoek["ReferentieAanbieder"])
-            return self._send_301(bsn, day, kind, received)
+
+        def grant(day, kind, received):
+            return self._send_301(bsn, day, kind, received, decide)
         return self._decide(self.profile.vow, stacks, today, dagtekening,
                             verzoek["ReferentieAanbieder"], grant)
 
@@ -188,17 +192,24 @@ class SimulatedGemeente(Party):
         self.changed.setdefault(bsn, set()).add(t["ToewijzingNummer"])
 
     def _send_301(self, bsn: str, day: date, kind: str | None = None,
-                  received: date | None = None) -> Outgoing:
+                  received: date | None = None, decide=None) -> Outgoing:
         """The 301 for one client, created on `day`: every toewijzing valid on or after that
-        day plus every one changed since the previous 301."""
-        changed = self.changed.pop(bsn, set())
-        products = [dict(t, Toewijzingsdatum=min(t["Toewijzingsdatum"], day))
-                    for t in self.toewijzingen[bsn]
-                    if t["ToewijzingNummer"] in changed
-                    or (t.get("RedenWijziging") != VERWIJDERD
-                        and (t.get("Einddatum") is None or t["Einddatum"] >= day))]
-        client = {**self.clients[bsn], "ToegewezenProducten": {"ToegewezenProduct": products}}
-        return self.emit("301", self.build("301", day, Client=client), day, kind, received)
+        day plus every one changed since the previous 301. `decide()`, the decision it
+        carries, changes the toewijzingen on that day, not before: an earlier 301 does not
+        show a toewijzing still in onderzoek."""
+        def content() -> dict:
+            if decide is not None:
+                decide(day)
+            changed = self.changed.get(bsn, set())
+            products = [dict(t) for t in self.toewijzingen[bsn]
+                        if t["ToewijzingNummer"] in changed
+                        or (t.get("RedenWijziging") != VERWIJDERD
+                            and (t.get("Einddatum") is None or t["Einddatum"] >= day))]
+            self.changed[bsn] = changed - {t["ToewijzingNummer"] for t in products}
+            client = {**self.clients[bsn],
+                      "ToegewezenProducten": {"ToegewezenProduct": products}}
+            return self.build("301", day, Client=client)
+        return self.emit("301", content if decide else content(), day, kind, received)
 
     def _toewijzing(self, bsn: str, nummer: int) -> dict:
         for t in self.toewijzingen.get(bsn, []):
