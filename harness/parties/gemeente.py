@@ -17,7 +17,7 @@ from ..validation.findings import Level, Verdict
 from .base import Outgoing, Party
 
 VERZOEK_AFGEWEZEN, IN_ONDERZOEK = "1", "2"
-STAPELING = "6"
+NIEUWE_AANVRAAG, STAPELING = "1", "6"  # LDT_RedenAfwijzingVerzoek
 # LDT_RedenWijziging
 VERLENGING, VERKORTING, DOOR_AANBIEDER, VERWIJDERD = "04", "05", "12", "13"
 CONTRACT_RULES = frozenset({"TR381", "TR418"})
@@ -161,6 +161,12 @@ class SimulatedGemeente(Party):
 
         def grant(day, kind, received):
             return self._send_301(bsn, day, kind, received, decide)
+        if bsn not in self.clients or not any(n in known for n in
+                                              ongewijzigd + [w["ToewijzingNummer"] for w in wijzig]):
+            # no toewijzing of ours to change: this is a new request (reason 1)
+            beleid = VerzoekBeleid("afwijzen", NIEUWE_AANVRAAG)
+            return self._decide(beleid, stacks, today, dagtekening,
+                                verzoek["ReferentieAanbieder"], grant)
         return self._decide(self.profile.vow, stacks, today, dagtekening,
                             verzoek["ReferentieAanbieder"], grant)
 
