@@ -72,10 +72,10 @@ class SimulatedGemeente(Party):
     def _stacks(self, codes: list[str]) -> bool:
         return all(self.profile.may_stack(a, b) for a, b in itertools.combinations(codes, 2))
 
-    def _running_codes(self, bsn: str, from_day: date, leave_out=()) -> list[str]:
+    def _running_codes(self, bsn: str, from_day: date) -> list[str]:
+        """Products of the client's toewijzingen that run on or after `from_day`."""
         return [t["Product"]["Code"] for t in self.toewijzingen.get(bsn, [])
-                if t.get("Product") and t["ToewijzingNummer"] not in leave_out
-                and t.get("RedenWijziging") != VERWIJDERD
+                if t.get("Product") and t.get("RedenWijziging") != VERWIJDERD
                 and (t.get("Einddatum") is None or t["Einddatum"] >= from_day)]
 
     def _decide(self, beleid: VerzoekBeleid, stacks: bool, today: date, dagtekening: date,
