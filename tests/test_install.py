@@ -27,3 +27,10 @@ def test_fresh_venv_install_ships_schemas_and_tables(tmp_path):
                             "import harness; print(harness.__file__)"],
                            capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert str(env_dir) in where and sys.prefix not in where
+    # the regio profiles are package data, and the clock's and profiles' dependencies install
+    profiles = subprocess.run([str(env_dir / "bin" / "python"), "-c",
+                               "from harness.profiles import builtin; from harness.clock import "
+                               "is_werkdag; import datetime; print(builtin('regio-weigert-vow')"
+                               ".naam, is_werkdag(datetime.date(2026, 12, 25)))"],
+                              capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    assert profiles.split() == ["Regio", "Weigert", "VOW", "False"]
