@@ -241,17 +241,21 @@ def test_vow_honoured_with_one_301_in_the_accepting_regio(rel):
     assert nieuw in {t["Product"]["Code"] for t in products.values()}
 
 
-def test_vow_for_toewijzingen_the_gemeente_does_not_know_is_refused_with_1():
-    """A VOW changes toewijzingen; naming none of the gemeente's makes it a new request."""
+def test_vow_for_toewijzingen_the_gemeente_does_not_know_is_rejected_in_the_318():
+    """A VOW naming a toewijzing the gemeente never sent breaks the chain rules (TR351, and
+    TR349 for the current one it leaves out): the 318 carries the codes and no 319 follows."""
     sim = Simulation(ACCEPTEERT, "iwmo-3.2", START)
     bsn, a = toegewezen(sim, "01A01")
     sim.aanbieder.toewijzingen[bsn][a + 100] = dict(sim.aanbieder.toewijzing(bsn, a),
                                                     ToewijzingNummer=a + 100)
     sim.send(sim.aanbieder.vow(sim.today, bsn, wijzigen={a + 100: 5}, beeindigen=[a]))
     sim.run()
-    all_fine(sim)
-    [refusal] = sim.deliveries("319")
-    assert body(refusal)["Antwoord"]["RedenAfwijzingVerzoek"] == "1"
+    [vow] = sim.rejected()
+    assert {f.rule for f in vow.verdict.findings} == {"TR349", "TR351"}
+    [retour] = sim.deliveries("318")
+    assert {"9349", "9351"} <= set(retour.verdict.root.xpath(
+        "//*[local-name()='RetourCode']/text()"))
+    assert not sim.deliveries("319")
 
 
 # ---------------------------------------------------------------- the gemeente's own 301s

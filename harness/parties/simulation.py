@@ -1,8 +1,8 @@
 """Run a simulated gemeente and aanbieder against each other in memory, on a simulated clock.
 
 Each message a party sends waits until its due date; on that day it is judged as its
-receiver would (``validator.judge`` with the regio profile's products, on the day of
-delivery) and handed to the receiver, whose answers join the queue. The journal records every
+receiver would (``harness.chain.judge`` with the regio profile's products, on the day of
+delivery, against the chain so far) and handed to the receiver, whose answers join the queue. The journal records every
 delivery with its verdict and, for an answer, whether it came within its deadline. (The mock
 exchange takes the place of this driver later; the parties stay the same.)
 
@@ -22,7 +22,7 @@ from ..profiles import Profile
 from ..standard import release as get_release
 from ..standard.model import Release
 from ..validation.findings import Verdict
-from ..validation.validator import judge
+from ..chain import ChainState, judge
 from .aanbieder import SimulatedAanbieder
 from .base import Outgoing
 from .gemeente import SimulatedGemeente
@@ -55,6 +55,7 @@ class Simulation:
                                             kalender=kalender)
         self.queue: list[Outgoing] = []
         self.journal: list[Delivery] = []
+        self.state = ChainState()  # one chain between the two: both judge against it
 
     @property
     def today(self) -> date:
@@ -80,7 +81,9 @@ class Simulation:
 
     def _deliver(self, o: Outgoing) -> None:
         receiver = "aanbieder" if o.sender == "gemeente" else "gemeente"
-        verdict = judge(o.xml, o.message, context=self.profile.context(self.today, self.release))
+        verdict = judge(self.state, o.xml, o.message,
+                        self.profile.context(self.today, self.release))
+        self.state.record(verdict)
         self.journal.append(Delivery(o, self.today, receiver, verdict,
                                      o.termijn(self.clock.kalender)))
         self.queue.extend(self.party(receiver).receive(o.xml, verdict, self.today))
