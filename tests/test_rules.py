@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from harness.factories import contract, data, render, to_bytes
+from harness.factories import catalogus, contract, data, render, to_bytes
 from harness.standard import release
 from harness.validation import RULES, Context, Level, judge
 
@@ -291,3 +291,17 @@ def test_tr380_gewenste_ingangsdatum_in_the_past_is_allowed():
     d = base("ijw-3.2", "317")
     d["Client"]["Verzoek"]["TeWijzigenProducten"]["TeWijzigenProduct"][0]["GewensteIngangsdatum"] = "2026-10-01"
     assert judged("ijw-3.2", "317", d).accepted
+
+
+@pytest.mark.parametrize("tarief,accepted", [(114, True), (115, True), (113, False), (6850, False)])
+def test_tr418_an_hour_product_declared_in_minutes_carries_a_tariff_per_minute(tarief, accepted):
+    rel = release("iwmo-3.2")
+    uur = next(p for p in catalogus(rel) if p.eenheid == "04")  # 6,850 cents an hour
+    d = base("iwmo-3.2", "323", clienten=1, prestaties=[{"product": uur}])
+    p = prestaties(d)[0]
+    p.update(Eenheid="01", GeleverdVolume=600, ProductTarief=tarief)
+    p["IngediendBedrag"]["Bedrag"] = 600 * tarief
+    retotal(d)
+    verdict = judged("iwmo-3.2", "323", d)
+    assert verdict.accepted is accepted, [f.text for f in verdict.findings]
+    assert accepted or {f.rule for f in verdict.findings} == {"TR418"}

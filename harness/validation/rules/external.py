@@ -2,6 +2,7 @@
 gemeentecodes, and a regio's product list and tariffs. A break gives the rule's own code."""
 from __future__ import annotations
 
+from ...chain.records import MINUUT, UUR
 from ..message import Message
 from . import rule
 
@@ -54,14 +55,21 @@ def tr418(m: Message, ctx):
     """The ProductTarief of a prestatie equals the contract tariff of its product.
 
     The published table files this rule as berichtoverstijgend; it needs only the contract
-    (the regio profile), so ketentest judges it with the external-data rules."""
+    (the regio profile), so ketentest judges it with the external-data rules. An hour product
+    declared in minutes (TR341 allows it) carries a tariff per minute: the contract's hourly
+    tariff divided by 60, rounded down or up to whole cents."""
     for p in m.prestaties:
         product = ctx.products.get((p.categorie, p.code))
-        if product and product.tarief is not None and p.tarief is not None \
-                and p.tarief != product.tarief:
+        if not product or product.tarief is None or p.tarief is None:
+            continue
+        allowed = {product.tarief}
+        if (p.eenheid, product.eenheid) == (MINUUT, UUR):
+            allowed = {product.tarief // 60, -(-product.tarief // 60)}
+        if p.tarief not in allowed:
             yield m.get(p.element, "ProductTarief"), (
-                f"ProductTarief {p.tarief} differs from the contract tariff {product.tarief} of "
-                f"product {p.code}.")
+                f"ProductTarief {p.tarief} differs from the contract tariff "
+                f"{' or '.join(map(str, sorted(allowed)))} of product {p.code}"
+                f"{' per minute' if p.eenheid == MINUUT and product.eenheid == UUR else ''}.")
 
 
 @rule("TR346", "extern", "9346", "323")
