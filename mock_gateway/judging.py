@@ -1,0 +1,90 @@
+"""The one place where the exchange judges a submitted message.
+
+`judge_submission` gives the full verdict a receiver would give (XML safety, XSD, in-message
+and external-data rules, with the session's clock as today). The exchange refuses only what
+the hubs refuse (verdict levels `xml` and `xsd`); a schema-valid message is delivered even if
+it breaks a rule (the receiver answers with a retour message), and the journal keeps the whole
+verdict.
+
+Chain state (harness.chain, in progress) plugs in here and nowhere else: when that package is
+importable, its ChainState judges the message against the session's state and, once the
+exchange has delivered it, records it (`record_delivery`). Both run inside the write
+transaction that holds the session's lock, so a session's messages are judged in arrival order.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lxml import etree
+
+from harness.validation import Context, Level, Verdict, judge
+
+from .db import ExchangeSession
+
+REFUSED_LEVELS = (Level.XML, Level.XSD)
+FILE = "<submission>"
+
+
+def _chain_state_class():
+    try:
+        from harness.chain import ChainState  # planned interface, see module docstring
+    except ImportError:
+        return None
+    return ChainState
+
+
+@dataclass
+class Judgement:
+    verdict: Verdict
+    today: date
+    state: Any = None  # the session's ChainState, when chain judging is available
+
+    @property
+    def refused(self) -> bool:
+        """The hubs refuse it: not well-formed / unsafe, or not conform the schema."""
+        return self.verdict.level in REFUSED_LEVELS
+
+    def header(self) -> dict[str, str]:
+        """Afzender, Ontvanger, Identificatie (BerichtIdentificatie) of a schema-valid message."""
+        root = self.verdict.root
+        out: dict[str, str] = {}
+        if root is None or not len(root):
+            return out
+        for child in root[0]:
+            name = etree.QName(child).localname
+            if name in ("Afzender", "Ontvanger"):
+                out[name] = (child.text or "").strip()
+            elif name == "BerichtIdentificatie":
+                for part in child:
+                    if etree.QName(part).localname == "Identificatie":
+                        out["Identificatie"] = (part.text or "").strip()
+        return out
+
+    def as_json(self) -> str:
+        v = self.verdict
+        d = v.as_dict()
+        del d["file"]
+        d["findings"] = [{**f.as_dict(), "line": f.line} for f in v.findings]
+        d["not_assessed"] = list(v.not_assessed)
+        d["today"] = self.today.isoformat()  # the session clock the rules judged with
+        return json.dumps(d, ensure_ascii=False)
+
+
+def judge_submission(session: ExchangeSession, data: bytes) -> Judgement:
+    """The verdict on `data` as submitted in `session` (its clock is today)."""
+    context = Context(today=session.clock())
+    chain = _chain_state_class()
+    if chain is None:
+        return Judgement(judge(data, FILE, context=context), context.today)
+    state = (chain.from_json(session.chain_state) if session.chain_state else None) or chain()
+    return Judgement(state.judge(data, FILE, context), context.today, state)
+
+
+def record_delivery(session: ExchangeSession, judgement: Judgement) -> None:
+    """After the exchange delivered the message: an accepted one joins the chain state."""
+    if judgement.state is not None and judgement.verdict.accepted:
+        judgement.state.record(judgement.verdict)
+        session.chain_state = judgement.state.to_json()
