@@ -129,7 +129,7 @@ class Server:
             try:
                 requests.get(self.url + "/openapi.json", timeout=2)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting
                 time.sleep(0.1)
         raise RuntimeError("server did not answer in time")
 
