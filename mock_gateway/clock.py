@@ -1,7 +1,8 @@
 """Werkdagen: the standard's deadlines (3 werkdagen for a retour, 10 for a 325, ...) count
-days that are neither a weekend day nor a Dutch public holiday (the `holidays` library's NL
-calendar: Nieuwjaarsdag, Pasen, Koningsdag, Bevrijdingsdag in lustrum years, Hemelvaart,
-Pinksteren, Kerst)."""
+days that are neither a weekend day nor a Dutch public holiday, as the maintained `holidays`
+library's NL calendar lists them: Nieuwjaarsdag, Goede Vrijdag, Pasen, Koningsdag,
+Bevrijdingsdag (lustrum years only), Hemelvaart, Pinksteren, Kerst. (The Algemene termijnenwet
+differs slightly: no Goede Vrijdag, 5 May every year.)"""
 from __future__ import annotations
 
 from datetime import date, timedelta
