@@ -151,12 +151,17 @@ def journal(session_id):
         return jsonify({"session": session_json(s, session), "messages": [entry_json(m) for m in rows]})
 
 
-def take_fault(s, session_id: str, role: str, kinds: tuple[str, ...]) -> Fault | None:
-    """Consume one fault of these kinds for a submission by `role` (session row is locked)."""
-    fault = s.scalars(select(Fault).where(Fault.session_id == session_id, Fault.remaining > 0,
-                                          Fault.kind.in_(kinds),
-                                          (Fault.role.is_(None)) | (Fault.role == role))
-                      .order_by(Fault.id).limit(1)).first()
-    if fault is not None:
-        fault.remaining -= 1
-    return fault
+def active_faults(s, session_id: str, role: str) -> list[Fault]:
+    """The faults waiting for a submission by `role`, oldest first (session row is locked)."""
+    return list(s.scalars(select(Fault).where(
+        Fault.session_id == session_id, Fault.remaining > 0,
+        (Fault.role.is_(None)) | (Fault.role == role)).order_by(Fault.id)))
+
+
+def take_fault(faults: list[Fault], kinds: tuple[str, ...]) -> Fault | None:
+    """Consume one of these kinds from `active_faults`."""
+    for fault in faults:
+        if fault.kind in kinds and fault.remaining > 0:
+            fault.remaining -= 1
+            return fault
+    return None

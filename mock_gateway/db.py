@@ -1,13 +1,15 @@
 """Storage: the tables (SQLAlchemy 2 models), the engine, and write transactions.
 
 SQLite (the embedded default) runs in WAL mode with synchronous=FULL, so a message answered
-with 202 survives a crash of the server; its write transactions start with BEGIN IMMEDIATE so
-that concurrent writers queue (busy_timeout) instead of failing on a lock upgrade. On
+with 202 survives a crash of the server; its write transactions queue on a file lock and start
+with BEGIN IMMEDIATE, so concurrent writers (threads and gunicorn workers) wait their turn
+instead of failing on a lock upgrade. On
 PostgreSQL a write transaction locks its session's row (SELECT ... FOR UPDATE): submissions to
 one session are judged and stored one after the other, in the order the chain sees them.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -173,7 +175,25 @@ def writer(engine: Engine) -> Engine:
 
 
 @contextmanager
+def _sqlite_write_lock(engine: Engine):
+    """Writers of one SQLite file queue on a file lock: the kernel wakes the next one at once,
+    where SQLite's own busy handler polls with sleeps of up to 100 ms. A fresh open file per
+    transaction, so threads of one process queue as well as processes."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(database + ".write-lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
 def writing(write_engine: Engine) -> Iterator[Session]:
     """A write transaction: committed when the block ends, rolled back on any exception."""
-    with Session(write_engine, expire_on_commit=False) as s, s.begin():
+    with _sqlite_write_lock(write_engine), Session(write_engine, expire_on_commit=False) as s, \
+            s.begin():
         yield s

@@ -1,5 +1,6 @@
 """Delivery: one submission judged, checked as the hubs check it, and journalled, in one write
-transaction that holds the session's lock. Either the message is stored and offered to the
+transaction that holds the session's lock (the verdict itself is computed before, and again
+under the lock only when the session's clock or chain state moved meanwhile). Either the message is stored and offered to the
 receiver (202), or it is journalled as afgekeurd with the hubs' code (4xx), or an injected
 transport fault answers with an error and nothing is stored. Nothing is answered 202 that is
 not committed."""
@@ -13,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from . import refusals
-from .admin import DELIVERY_FAULTS, TRANSPORT_FAULTS, take_fault
+from .admin import DELIVERY_FAULTS, TRANSPORT_FAULTS, active_faults, take_fault
 from .auth import Caller
-from .db import ExchangeSession, Freeze, Message, utcnow, writing
+from .db import ExchangeSession, Freeze, Message, reading, utcnow, writing
 from .judging import Judgement, judge_submission, record_delivery
-from .runtime import ApiError
+from .runtime import ApiError, Exchange
 from harness.standard import find_message
 
 MAX_FINDINGS_IN_TEXT = 3
@@ -125,29 +126,41 @@ def _refusal(who: Caller, kind: str, text: str, entry_id: str, j: Judgement | No
                    {"Retry-After": "3600"} if kind == "frozen" else {})
 
 
-def submit(writer, who: Caller, data: bytes) -> Outcome:
+def submit(ex: Exchange, who: Caller, data: bytes) -> Outcome:
     """Judge, check and journal one submission of `who`."""
     entry_id = uuid.uuid4().hex
     try:
-        return _submit(writer, who, data, entry_id)
+        return _submit(ex, who, data, entry_id)
     except IntegrityError:
         # Only a race on the unique identification gets here (the session lock makes it rare).
-        return journal_refusal(writer, who, data, len(data), "duplicate",
+        return journal_refusal(ex, who, data, len(data), "duplicate",
                                "This identification was delivered at the same moment by "
                                "another submission. Give every message a new Identificatie.")
 
 
-def _submit(writer, who: Caller, data: bytes, entry_id: str) -> Outcome:
-    with writing(writer) as s:
+def _judged_on(session: ExchangeSession) -> tuple:
+    """What a verdict depends on besides the message."""
+    return session.today, session.chain_state
+
+
+def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
+    # Judge outside the lock (the costly part), on the session as it is now; under the lock,
+    # judge again only if the session's clock or chain state changed in between.
+    with reading(ex.engine) as s:
+        snapshot = s.get(ExchangeSession, who.session_id)
+    j = judge_submission(snapshot, data) if snapshot is not None else None
+    with writing(ex.writer) as s:
         session = s.get(ExchangeSession, who.session_id, with_for_update=True)
         if session is None:
             raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
-        fault = take_fault(s, session.id, who.role, TRANSPORT_FAULTS)
+        faults = active_faults(s, session.id, who.role)
+        fault = take_fault(faults, TRANSPORT_FAULTS)
         if fault is not None:
             status, code, text = FAULT_ANSWERS[fault.kind]
             return Outcome(status, {"code": code, "message": text},
                            {"Retry-After": "1"} if fault.kind == "http503" else {})
-        j = judge_submission(session, data)
+        if j is None or _judged_on(session) != _judged_on(snapshot):
+            j = judge_submission(session, data)
         now = utcnow()
         entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
                         sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
@@ -164,7 +177,7 @@ def _submit(writer, who: Caller, data: bytes, entry_id: str) -> Outcome:
             return _refusal(who, r.kind, r.text, entry_id, j)
         entry.receiver_code = routing["receiver_code"]
         entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
-        fault = take_fault(s, session.id, who.role, DELIVERY_FAULTS)
+        fault = take_fault(faults, DELIVERY_FAULTS)
         entry.status, entry.offered_at = "aangeboden", now
         if fault is not None and fault.kind == "delay":
             entry.status, entry.offered_at = "ontvangen", now + timedelta(seconds=fault.seconds)
@@ -184,11 +197,11 @@ def _submit(writer, who: Caller, data: bytes, entry_id: str) -> Outcome:
         return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"})
 
 
-def journal_refusal(writer, who: Caller, data: bytes | None, size: int, kind: str,
+def journal_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, kind: str,
                     text: str) -> Outcome:
     """Journal a refusal decided without judging (too large, or a lost race)."""
     entry_id = uuid.uuid4().hex
-    with writing(writer) as s:
+    with writing(ex.writer) as s:
         session = s.get(ExchangeSession, who.session_id, with_for_update=True)
         if session is None:
             raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")

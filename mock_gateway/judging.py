@@ -8,8 +8,10 @@ verdict.
 
 Chain state (harness.chain, in progress) plugs in here and nowhere else: when that package is
 importable, its ChainState judges the message against the session's state and, once the
-exchange has delivered it, records it (`record_delivery`). Both run inside the write
-transaction that holds the session's lock, so a session's messages are judged in arrival order.
+exchange has delivered it, records it (`record_delivery`). `judge_submission` depends only on
+the bytes and the session's clock and chain state: delivery calls it before taking the
+session's lock and again under the lock if either changed meanwhile; `record_delivery` runs
+under the lock, so the chain state follows the messages in arrival order.
 """
 from __future__ import annotations
 

@@ -50,12 +50,12 @@ def submit():
     data, size = _read_body(ex.config.max_bytes)
     if data is None:
         outcome = delivery.journal_refusal(
-            ex.writer, who, None, size, "too_large",
+            ex, who, None, size, "too_large",
             f"The message is {size:,} bytes, more than the {ex.config.max_bytes:,} bytes (25 MB) "
             "the exchange accepts. Split its content over several messages.")
         outcome.headers["Connection"] = "close"
     else:
-        outcome = delivery.submit(ex.writer, who, data)
+        outcome = delivery.submit(ex, who, data)
     return jsonify(outcome.body), outcome.status, outcome.headers
 
 
