@@ -101,7 +101,8 @@ class Message(Base):
     refusal_text: Mapped[str | None] = mapped_column(Text)
     verdict: Mapped[str | None] = mapped_column(Text)  # JSON: level, findings, retourcodes
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # None only for an oversized one
+    # None only for an oversized one; loaded only when asked for (lists stay light)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     duplicate_of: Mapped[str | None] = mapped_column(String(32))  # a copy made by a fault
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # in the inbox from then

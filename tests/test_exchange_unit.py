@@ -186,3 +186,22 @@ def test_config_from_env():
     from mock_gateway.config import database_url
     assert database_url(c.database).drivername == "postgresql+psycopg"
     assert database_url("x.db").drivername == "sqlite"
+
+
+def test_exchange_benchmark_runs_with_tiny_numbers(tmp_path):
+    """Not a timing assertion: the script starts both servers, loads them, prints its table."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_exchange.py"),
+                             "--requests", "16", "--clients", "2", "--prestaties", "5",
+                             "--json", str(out)],
+                            capture_output=True, text=True, cwd=root, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| mock exchange (judge + journal) |" in result.stdout
+    rows = json.loads(out.read_text())["rows"]
+    assert [r["statuses"] for r in rows.values()] == [[202], [202]]
+    assert all(r["requests"] == 16 for r in rows.values())
