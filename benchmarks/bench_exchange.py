@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 
 import requests
-from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -159,8 +158,8 @@ def main() -> int:
     backend = "PostgreSQL" if database.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
     print(f"{args.requests} POSTs of a {size / 1024:.0f} KB WMO323, {args.clients} clients, "
           f"gunicorn -w {args.workers}; exchange on {backend}\n")
-    print(f"| target | msg/s | p50 | p99 | HTTP statuses |")
-    print(f"|---|---:|---:|---:|---|")
+    print("| target | msg/s | p50 | p99 | HTTP statuses |")
+    print("|---|---:|---:|---:|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['per_second']:.0f} | {r['p50_ms']:.1f} ms | {r['p99_ms']:.1f} ms "
               f"| {', '.join(map(str, r['statuses']))} |")

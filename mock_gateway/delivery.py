@@ -81,7 +81,7 @@ def check(s, session: ExchangeSession, who: Caller, j: Judgement) -> dict:
             raise Refused("frozen", f"Message type {v.message} is temporarily blocked (freeze "
                           f"for a release change{until}, session date "
                           f"{session.clock().isoformat()}). Send it after the freeze.")
-    if v.level.value == "xsd":
+    if v.level.value == "xsd" or not v.message:
         what = v.message or "message"
         raise Refused("schema", f"The {what} is not conform the XSD: {_findings_text(j)}. "
                       "Correct it and send it again; the receiver never saw it.")

@@ -2,7 +2,7 @@
 PostgreSQL. Every request and response is checked against openapi.json (exchange_support)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import requests
