@@ -204,5 +204,38 @@ def schemas(release_name, out):
     click.echo(f"wrote {len(files)} schemas to {folder}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="0: any free port (the URL printed says which).")
+@click.option("--database", envvar="KETENTEST_DATABASE", default="ketentest-exchange.db",
+              show_default=True, metavar="URL",
+              help="A SQLite file, or postgresql://user@host/db for a shared exchange.")
+@click.option("--admin-token", envvar="KETENTEST_ADMIN_TOKEN", metavar="TOKEN",
+              help="The admin's bearer token (default: KETENTEST_ADMIN_TOKEN, else a new one).")
+def serve(host, port, database, admin_token):
+    """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
+    import secrets
+
+    from werkzeug.serving import make_server
+
+    from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
+
+    token = admin_token or secrets.token_urlsafe(32)
+    app = create_app(Config(database=database, admin_token=token))
+    server = make_server(host, port, app, threaded=True)
+    click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
+               f"(database {database})")
+    click.echo(f"admin token: {token}")
+    click.echo("API: /openapi.json; stop with Ctrl-C", nl=True)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 if __name__ == "__main__":
     main()

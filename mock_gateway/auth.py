@@ -1,0 +1,88 @@
+"""Bearer tokens: the admin's (exchange-wide) and each party's (one simulated identity of a
+session). Only SHA-256 hashes of tokens are stored."""
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import g, request
+from sqlalchemy import select
+
+from .db import Party, reading, token_hash
+from .runtime import ApiError, exchange
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "UNAUTHORIZED", "Send your token as 'Authorization: Bearer <token>' "
+                       "(the admin token, or a party token from POST /api/sessions).",
+                       {"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def _unknown_token() -> ApiError:
+    return ApiError(401, "UNAUTHORIZED", "This token is not known to the exchange (its session "
+                    "may have been deleted). Use a token from POST /api/sessions.",
+                    {"WWW-Authenticate": "Bearer"})
+
+
+def is_admin() -> bool:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        token_hash(token.strip()), exchange().admin_hash)
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not hmac.compare_digest(token_hash(_bearer()), exchange().admin_hash):
+            raise ApiError(401, "UNAUTHORIZED", "This endpoint needs the admin token (printed "
+                           "by `ketentest serve`, or KETENTEST_ADMIN_TOKEN).",
+                           {"WWW-Authenticate": "Bearer"})
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The party a token belongs to."""
+    session_id: str
+    role: str  # gemeente | aanbieder
+    code: str
+
+    @property
+    def other_role(self) -> str:
+        return "aanbieder" if self.role == "gemeente" else "gemeente"
+
+
+def party_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.caller = caller()
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def caller() -> Caller:
+    hashed = token_hash(_bearer())
+    with reading(exchange().engine) as s:
+        party = s.scalar(select(Party).where(Party.token_hash == hashed))
+        if party is None:
+            raise _unknown_token()
+        return Caller(party.session_id, party.role, party.code)
+
+
+def viewer() -> Caller | None:
+    """For endpoints both parties and the admin may call: None means the admin."""
+    if is_admin():
+        return None
+    return caller()

@@ -1,0 +1,36 @@
+"""The exchange's configuration: passed to `create_app`, or read from the environment
+(for gunicorn, where `create_app()` is called without arguments)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy.engine import URL, make_url
+
+DEFAULT_DATABASE = "sqlite:///ketentest-exchange.db"
+MAX_BYTES = 25 * 1024 * 1024  # 25 MB: the hubs' limit (IB007)
+
+
+@dataclass(frozen=True)
+class Config:
+    database: str = DEFAULT_DATABASE
+    admin_token: str | None = None  # None: the one stored in the database (generated once)
+    max_bytes: int = MAX_BYTES
+    max_delay: float = 60.0  # seconds a delay fault may hold a delivery
+
+    @classmethod
+    def from_env(cls, environ=os.environ) -> "Config":
+        """KETENTEST_DATABASE, KETENTEST_ADMIN_TOKEN."""
+        return cls(database=environ.get("KETENTEST_DATABASE") or DEFAULT_DATABASE,
+                   admin_token=environ.get("KETENTEST_ADMIN_TOKEN") or None)
+
+
+def database_url(text: str) -> URL:
+    """A SQLAlchemy URL from what a user types: a URL, or a path to a SQLite file.
+    postgresql:// means psycopg 3 (SQLAlchemy's default driver would be psycopg2)."""
+    if "://" not in text:
+        text = f"sqlite:///{text}"
+    url = make_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url

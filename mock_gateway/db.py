@@ -1,0 +1,200 @@
+"""Storage: the tables (SQLAlchemy 2 models), the engine, and write transactions.
+
+SQLite (the embedded default) runs in WAL mode with synchronous=FULL, so a message answered
+with 202 survives a crash of the server; its write transactions queue on a file lock and start
+with BEGIN IMMEDIATE, so concurrent writers (threads and gunicorn workers) wait their turn
+instead of failing on a lock upgrade. On
+PostgreSQL a write transaction locks its session's row (SELECT ... FOR UPDATE): submissions to
+one session are judged and stored one after the other, in the order the chain sees them.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from typing import Iterator
+
+from sqlalchemy import (Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, create_engine, event)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from .config import database_url
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back naive; they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def token_hash(token: str) -> str:
+    """Tokens are 256-bit random strings: a plain SHA-256 is a safe, indexable hash for them."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ExchangeSession(Base):
+    """One certification run: its simulated gemeente and aanbieder, clock and chain state."""
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    release: Mapped[str] = mapped_column(String(16))  # iwmo-3.2 | ijw-3.2
+    profile: Mapped[str | None] = mapped_column(String(200))
+    gemeentecode: Mapped[str] = mapped_column(String(4), unique=True)
+    agb: Mapped[str] = mapped_column(String(8), unique=True)
+    today: Mapped[date | None] = mapped_column(Date)  # the simulated date; None: the real one
+    chain_state: Mapped[str | None] = mapped_column(Text)  # harness.chain's ChainState JSON
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    parties: Mapped[list["Party"]] = relationship(back_populates="session", cascade="all, delete-orphan",
+                                                  passive_deletes=True)
+
+    def clock(self) -> date:
+        return self.today or date.today()
+
+    def code_of(self, role: str) -> str:
+        return self.gemeentecode if role == "gemeente" else self.agb
+
+
+class Party(Base):
+    """A simulated identity of a session, with the hash of its bearer token."""
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(9))  # gemeente | aanbieder
+    code: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    session: Mapped[ExchangeSession] = relationship(back_populates="parties")
+
+
+class Message(Base):
+    """The journal: every submission, delivered or refused, with its verdict."""
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)  # order of arrival within the session
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    sender_role: Mapped[str] = mapped_column(String(9))
+    sender_code: Mapped[str] = mapped_column(String(8))
+    receiver_role: Mapped[str] = mapped_column(String(9))
+    receiver_code: Mapped[str | None] = mapped_column(String(8))  # as the header names it
+    berichtsoort: Mapped[str | None] = mapped_column(String(8))  # WMO301, JW325; None: unknown
+    release: Mapped[str | None] = mapped_column(String(16))
+    identificatie: Mapped[str | None] = mapped_column(String(64))  # BerichtIdentificatie
+    # sender code + berichtsoort + identificatie of a delivered message (BRS20); NULL otherwise
+    dedup_key: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), index=True)  # ontvangen|aangeboden|bezorgd|afgekeurd
+    refusal_code: Mapped[str | None] = mapped_column(String(10))
+    refusal_text: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(Text)  # JSON: level, findings, retourcodes
+    size: Mapped[int] = mapped_column(Integer)
+    # None only for an oversized one; loaded only when asked for (lists stay light)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(32))  # a copy made by a fault
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # in the inbox from then
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # acked by the receiver
+
+
+class Freeze(Base):
+    """A message type the exchange refuses for a while (IB103), in the session's clock."""
+    __tablename__ = "freezes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(String(8))  # '301' (both standards) or 'WMO301'
+    starts: Mapped[date | None] = mapped_column(Date)  # None: open
+    until: Mapped[date | None] = mapped_column(Date)  # inclusive; None: until lifted
+
+
+class Fault(Base):
+    """A fault injected into the next `remaining` submissions of a session."""
+    __tablename__ = "faults"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # delay | drop | duplicate | http500 | http503
+    role: Mapped[str | None] = mapped_column(String(9))  # only this sender; None: both
+    remaining: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)  # delay
+
+
+class Setting(Base):
+    """Exchange-wide settings, e.g. the hash of a generated admin token."""
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def make_engine(database: str) -> Engine:
+    url = database_url(database)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write")
+                             else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        yield s
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for write transactions (BEGIN IMMEDIATE on SQLite); same connection pool."""
+    return engine.execution_options(write=True)
+
+
+@contextmanager
+def _sqlite_write_lock(engine: Engine):
+    """Writers of one SQLite file queue on a file lock: the kernel wakes the next one at once,
+    where SQLite's own busy handler polls with sleeps of up to 100 ms. A fresh open file per
+    transaction, so threads of one process queue as well as processes."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(database + ".write-lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def writing(write_engine: Engine) -> Iterator[Session]:
+    """A write transaction: committed when the block ends, rolled back on any exception."""
+    with _sqlite_write_lock(write_engine), Session(write_engine, expire_on_commit=False) as s, \
+            s.begin():
+        yield s

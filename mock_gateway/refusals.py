@@ -1,0 +1,37 @@
+"""The hubs' refusal codes (SPEC "Refusals at the exchange") and the HTTP status each one is
+answered with. A refusal happens before delivery; it is not a retourcode.
+
+The gemeente's messages enter through GGk (codes IBnnn / StUF055), the aanbieder's through
+VECOZO (BRSnn); `code(kind, role)` picks the code of the sender's side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Refusal:
+    gemeente: str  # the code GGk gives
+    aanbieder: str  # the code VECOZO gives
+    status: int
+    meaning: str
+
+
+REFUSALS = {
+    "too_large": Refusal("IB007", "IB007", 413, "larger than 25 MB"),
+    "not_wellformed": Refusal("BRS14", "BRS14", 400, "not well-formed or unsafe XML"),
+    "frozen": Refusal("IB103", "IB103", 503, "message type temporarily blocked (freeze)"),
+    "schema": Refusal("StUF055", "BRS13", 422, "not conform the XSD"),
+    "sender": Refusal("IB213", "BRS02", 403, "sender is not the token's party"),
+    "receiver": Refusal("IB210", "BRS33", 422, "receiver unknown in this session"),
+    "duplicate": Refusal("BRS20", "BRS20", 409, "identification not unique"),
+}
+
+
+def code(kind: str, role: str) -> str:
+    r = REFUSALS[kind]
+    return r.gemeente if role == "gemeente" else r.aanbieder
+
+
+def status(kind: str) -> int:
+    return REFUSALS[kind].status

@@ -1,0 +1,159 @@
+"""Sessions: one per certification run, each with its own simulated gemeente (a real CBS
+gemeentecode, since TR378 checks it) and aanbieder (an 8-digit AGB code), both unique among
+the live sessions, with a bearer token each. Admin only."""
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from flask import Blueprint, jsonify, request
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from harness.standard import RELEASES
+from harness.standard.cbs import gemeentecodes
+
+from .auth import admin_required, new_token
+from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading, token_hash, writing
+from .runtime import ApiError, exchange, not_found
+
+bp = Blueprint("sessions", __name__)
+DEFAULT_RELEASE = "iwmo-3.2"
+_ATTEMPTS = 20  # a concurrent create may take the same code: try again
+
+
+def json_body() -> dict:
+    if not request.content_length:
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "BAD_REQUEST", "The body must be a JSON object "
+                       "(Content-Type: application/json).")
+    return body
+
+
+def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
+    freezes = s.scalars(select(Freeze).where(Freeze.session_id == session.id)
+                        .order_by(Freeze.id)).all()
+    faults = s.scalars(select(Fault).where(Fault.session_id == session.id,
+                                           Fault.remaining > 0).order_by(Fault.id)).all()
+    if count is None:
+        count = s.scalar(select(func.count()).select_from(Message)
+                         .where(Message.session_id == session.id))
+    return {
+        "id": session.id, "release": session.release, "profile": session.profile,
+        "today": session.clock().isoformat(), "clock": "simulated" if session.today else "real",
+        "parties": [{"role": "gemeente", "code": session.gemeentecode},
+                    {"role": "aanbieder", "code": session.agb}],
+        "freezes": [freeze_json(f) for f in freezes],
+        "faults": [fault_json(f) for f in faults],
+        "messages": count,
+        "created_at": as_utc(session.created_at).isoformat(),
+    }
+
+
+def freeze_json(f: Freeze) -> dict:
+    return {"message": f.message, "from": f.starts and f.starts.isoformat(),
+            "until": f.until and f.until.isoformat()}
+
+
+def fault_json(f: Fault) -> dict:
+    return {"id": f.id, "kind": f.kind, "party": f.role, "remaining": f.remaining,
+            "seconds": f.seconds}
+
+
+def _free_gemeentecode(s) -> str:
+    used = set(s.scalars(select(ExchangeSession.gemeentecode)))
+    free = sorted(gemeentecodes() - used)
+    if not free:
+        raise ApiError(503, "NO_IDENTITIES", f"All {len(gemeentecodes())} CBS gemeentecodes are "
+                       "in use by live sessions; delete finished sessions first.")
+    return secrets.choice(free)
+
+
+def _free_agb(s) -> str:
+    while True:
+        code = str(10_000_000 + secrets.randbelow(90_000_000))
+        if s.scalar(select(ExchangeSession.id).where(ExchangeSession.agb == code)) is None:
+            return code
+
+
+@bp.post("/api/sessions")
+@admin_required
+def create():
+    body = json_body()
+    rel = body.get("release", DEFAULT_RELEASE)
+    if rel not in RELEASES:
+        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r}; "
+                       f"known: {', '.join(RELEASES)}.")
+    profile = body.get("profile")
+    if profile is not None and not isinstance(profile, str):
+        raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
+    for _ in range(_ATTEMPTS):
+        tokens = {"gemeente": new_token(), "aanbieder": new_token()}
+        try:
+            with writing(exchange().writer) as s:
+                session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
+                                          gemeentecode=_free_gemeentecode(s), agb=_free_agb(s))
+                s.add(session)
+                for role, token in tokens.items():
+                    s.add(Party(session=session, role=role, code=session.code_of(role),
+                                token_hash=token_hash(token)))
+        except IntegrityError:
+            continue  # another session took the same code in the meantime
+        body = {"id": session.id, "release": rel, "profile": profile,
+                "today": session.clock().isoformat(),
+                "parties": [{"role": role, "code": session.code_of(role), "token": token}
+                            for role, token in tokens.items()]}
+        return jsonify(body), 201, {"Location": f"/api/sessions/{session.id}"}
+    raise ApiError(503, "BUSY", "Could not allocate free identities; try again.")
+
+
+@bp.get("/api/sessions")
+@admin_required
+def list_sessions():
+    with reading(exchange().engine) as s:
+        counts = dict(s.execute(select(Message.session_id, func.count())
+                                .group_by(Message.session_id)).all())
+        sessions = s.scalars(select(ExchangeSession).order_by(ExchangeSession.created_at)).all()
+        return jsonify({"sessions": [session_json(s, x, counts.get(x.id, 0)) for x in sessions]})
+
+
+@bp.get("/api/sessions/<session_id>")
+@admin_required
+def get(session_id):
+    with reading(exchange().engine) as s:
+        session = s.get(ExchangeSession, session_id)
+        if session is None:
+            raise not_found("session")
+        return jsonify(session_json(s, session))
+
+
+@bp.delete("/api/sessions/<session_id>")
+@admin_required
+def remove(session_id):
+    """Deletes the session with its journal; its codes become free for new sessions."""
+    with writing(exchange().writer) as s:
+        session = s.get(ExchangeSession, session_id, with_for_update=True)
+        if session is None:
+            raise not_found("session")
+        for table in (Message, Freeze, Fault, Party):
+            s.execute(delete(table).where(table.session_id == session_id))
+        s.delete(session)
+    return "", 204
+
+
+@bp.post("/api/sessions/<session_id>/reset")
+@admin_required
+def reset(session_id):
+    """Back to the start of a run: no messages, chain state, freezes or faults, the real date;
+    the identities and tokens stay."""
+    with writing(exchange().writer) as s:
+        session = s.get(ExchangeSession, session_id, with_for_update=True)
+        if session is None:
+            raise not_found("session")
+        for table in (Message, Freeze, Fault):
+            s.execute(delete(table).where(table.session_id == session_id))
+        session.chain_state, session.today = None, None
+        s.flush()
+        return jsonify(session_json(s, session, 0))
