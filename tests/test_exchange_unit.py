@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from harness.factories import bericht, to_bytes
 from harness.standard.cbs import gemeentecodes
-from mock_gateway import Config, create_app, delivery, judging
+from mock_gateway import Config, create_app, delivery
 from mock_gateway.clock import add_werkdagen, is_werkdag
 
 ADMIN = {"Authorization": "Bearer adm"}
