@@ -34,8 +34,8 @@ from harness.validation import Context
 from harness.validation.message import Message
 from harness.validation.rules import run_rules
 
-OFFICIAL = (Path(__file__).resolve().parents[2] / "shared" / "reference" / "istandaarden"
-            / "iwmo-3.2" / "xsd" / "WMO323.xsd")
+from bench_verdict import OFFICIAL, best  # the same baseline and timing (a sibling script)
+
 TODAY = date(2026, 11, 2)
 GEMEENTE, AANBIEDER = "0363", "12345678"
 PER_CLIENT = 4
@@ -82,15 +82,6 @@ def declaratie(rel, clients: list[str], products, n_prestaties: int) -> bytes:
     return to_bytes(root)
 
 
-def best(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="toewijzing counts, comma separated")
@@ -126,10 +117,10 @@ def main() -> int:
             return 1
         message = Message(verdict.root, rel, rel.message("323"))
         chain_ctx = Context(today=TODAY, state=state)
-        t_raw = best(lambda: schema.validate(etree.fromstring(xml, parser)))
+        t_raw = best(lambda: schema.validate(etree.fromstring(xml, parser)), 3)
         t_chain = best(lambda: run_rules(Message(message.root, rel, message.definition),
-                                         chain_ctx, "chain"))
-        t_full = best(lambda: judge(state, xml, "323", ctx))
+                                         chain_ctx, "chain"), 3)
+        t_full = best(lambda: judge(state, xml, "323", ctx), 3)
         row = {"toewijzingen": n, "build_s": t_build, "us_per_toewijzing": t_build / n * 1e6,
                "prestaties": n_prestaties, "raw_s": t_raw, "chain_s": t_chain,
                "chain_ratio": t_chain / t_raw, "full_s": t_full, "full_ratio": t_full / t_raw}
