@@ -29,12 +29,11 @@ from lxml import etree
 from harness.chain import ChainState, judge
 from harness.factories import bericht, catalogus, data, elfproef, render, to_bytes
 from harness.standard import release
-from harness.standard.xsd import compiled
 from harness.validation import Context
 from harness.validation.message import Message
 from harness.validation.rules import run_rules
 
-from bench_verdict import OFFICIAL, best  # the same baseline and timing (a sibling script)
+from bench_verdict import baseline, best  # the same baseline and timing (a sibling script)
 
 TODAY = date(2026, 11, 2)
 GEMEENTE, AANBIEDER = "0363", "12345678"
@@ -88,11 +87,7 @@ def main() -> int:
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = ap.parse_args()
     rel = release("iwmo-3.2")
-    if OFFICIAL.is_file():
-        schema, source = etree.XMLSchema(etree.parse(str(OFFICIAL))), f"official {OFFICIAL.name}"
-    else:
-        schema, source = compiled(rel, "323"), "ketentest's own XSD (no ../shared/reference)"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    schema, source, parser = baseline(rel)
     products = [p for p in catalogus(rel) if p.eenheid in ("04", "14", "16", "84")][:PER_CLIENT]
     print(f"baseline: raw lxml with the {source}")
     head = (f"{'toewijzingen':>12} {'build s':>8} {'µs/toew.':>8} {'prestaties':>10} "
