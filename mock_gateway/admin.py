@@ -15,10 +15,10 @@ from sqlalchemy import delete, select
 
 from .auth import admin_required
 from .clock import add_werkdagen
-from .db import ExchangeSession, Fault, Freeze, reading, writing
+from .db import Fault, Freeze, reading, writing
 from .journal import entry_json, journal_query
-from .runtime import ApiError, exchange, not_found
-from .sessions import fault_json, freeze_json, json_body, session_json
+from .runtime import ApiError, exchange
+from .sessions import fault_json, find_session, freeze_json, json_body, session_json
 
 bp = Blueprint("admin", __name__)
 
@@ -40,13 +40,6 @@ def _date(value, name: str) -> date | None:
         raise _bad(f"{name} must be a date YYYY-MM-DD, got {value!r}.") from None
 
 
-def _locked(s, session_id) -> ExchangeSession:
-    session = s.get(ExchangeSession, session_id, with_for_update=True)
-    if session is None:
-        raise not_found("session")
-    return session
-
-
 @bp.post("/api/sessions/<session_id>/clock")
 @admin_required
 def clock(session_id):
@@ -54,7 +47,7 @@ def clock(session_id):
     {"werkdagen": N} moves it N werkdagen forward (weekends and Dutch holidays skipped)."""
     body = json_body()
     with writing(exchange().writer) as s:
-        session = _locked(s, session_id)
+        session = find_session(s, session_id, lock=True)
         if "werkdagen" in body:
             n = body["werkdagen"]
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 3650:
@@ -82,7 +75,7 @@ def add_freeze(session_id):
     if starts and until and until < starts:
         raise _bad("until lies before from.")
     with writing(exchange().writer) as s:
-        _locked(s, session_id)
+        find_session(s, session_id, lock=True)
         freezes = [Freeze(session_id=session_id, message=m.upper(), starts=starts, until=until)
                    for m in messages]
         s.add_all(freezes)
@@ -94,7 +87,7 @@ def add_freeze(session_id):
 @admin_required
 def lift_freezes(session_id):
     with writing(exchange().writer) as s:
-        _locked(s, session_id)
+        find_session(s, session_id, lock=True)
         s.execute(delete(Freeze).where(Freeze.session_id == session_id))
     return "", 204
 
@@ -122,7 +115,7 @@ def add_fault(session_id):
     elif seconds is not None:
         raise _bad("seconds only goes with kind delay.")
     with writing(exchange().writer) as s:
-        _locked(s, session_id)
+        find_session(s, session_id, lock=True)
         fault = Fault(session_id=session_id, kind=kind, role=role, remaining=count,
                       seconds=float(seconds) if seconds is not None else None)
         s.add(fault)
@@ -134,7 +127,7 @@ def add_fault(session_id):
 @admin_required
 def clear_faults(session_id):
     with writing(exchange().writer) as s:
-        _locked(s, session_id)
+        find_session(s, session_id, lock=True)
         s.execute(delete(Fault).where(Fault.session_id == session_id))
     return "", 204
 
@@ -144,9 +137,7 @@ def clear_faults(session_id):
 def journal(session_id):
     """The session's whole journal, refused messages included."""
     with reading(exchange().engine) as s:
-        session = s.get(ExchangeSession, session_id)
-        if session is None:
-            raise not_found("session")
+        session = find_session(s, session_id)
         rows = journal_query(s, session_id)
         return jsonify({"session": session_json(s, session), "messages": [entry_json(m) for m in rows]})
 

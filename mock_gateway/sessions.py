@@ -78,6 +78,14 @@ def _free_agb(s) -> str:
             return code
 
 
+
+def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
+    """The session, locked for writing when `lock`; a 404 when there is none."""
+    session = s.get(ExchangeSession, session_id, with_for_update=lock)
+    if session is None:
+        raise not_found("session")
+    return session
+
 @bp.post("/api/sessions")
 @admin_required
 def create():
@@ -123,9 +131,7 @@ def list_sessions():
 @admin_required
 def get(session_id):
     with reading(exchange().engine) as s:
-        session = s.get(ExchangeSession, session_id)
-        if session is None:
-            raise not_found("session")
+        session = find_session(s, session_id)
         return jsonify(session_json(s, session))
 
 
@@ -134,9 +140,7 @@ def get(session_id):
 def remove(session_id):
     """Deletes the session with its journal; its codes become free for new sessions."""
     with writing(exchange().writer) as s:
-        session = s.get(ExchangeSession, session_id, with_for_update=True)
-        if session is None:
-            raise not_found("session")
+        session = find_session(s, session_id, lock=True)
         for table in (Message, Freeze, Fault, Party):
             s.execute(delete(table).where(table.session_id == session_id))
         s.delete(session)
@@ -149,9 +153,7 @@ def reset(session_id):
     """Back to the start of a run: no messages, chain state, freezes or faults, the real date;
     the identities and tokens stay."""
     with writing(exchange().writer) as s:
-        session = s.get(ExchangeSession, session_id, with_for_update=True)
-        if session is None:
-            raise not_found("session")
+        session = find_session(s, session_id, lock=True)
         for table in (Message, Freeze, Fault):
             s.execute(delete(table).where(table.session_id == session_id))
         session.chain_state, session.today = None, None
