@@ -228,11 +228,9 @@ class ChainState:
              m.text(m.header, "XsdVersie/BerichtXsdVersie")),
             m.text(declaratie, "DeclaratiePeriode/Begindatum"),
             m.text(declaratie, "DeclaratiePeriode/Einddatum"), verwerkt)
-        for r in m.prestaties:
-            goed = verwerkt and r.element not in rejected
-            d.prestaties.append(Prestatie(
-                r.referentie, r.vorig, r.bsn, r.toewijzing, r.categorie, r.code, r.begin,
-                r.end, r.volume, r.eenheid, r.tarief, r.bedrag, r.debet, goedgekeurd=goed))
+        for r in m.prestaties:  # the message's record, kept with its verdict
+            d.prestaties.append(Prestatie(**{f: getattr(r, f) for f in DECLARED},
+                                          goedgekeurd=verwerkt and r.element not in rejected))
         self.declaraties[f"{d.identificatie}|{d.dagtekening}"] = d
         if not verwerkt:
             return True
@@ -313,6 +311,7 @@ class ChainState:
         return state
 
 
+DECLARED = [f.name for f in fields(Prestatie) if f.name not in ("goedgekeurd", "gecrediteerd")]
 RECORDERS = {"301": ChainState._toewijzing, "305": ChainState._start, "307": ChainState._stop,
              "315": ChainState._vot, "317": ChainState._vow, "319": ChainState._antwoord,
              "325": ChainState._declaratie_antwoord}

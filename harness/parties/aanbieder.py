@@ -16,15 +16,15 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..chain.records import MINUUT, TIJDELIJK, UUR
+from ..chain.state import NIEUW
 from ..factories import data as factory_data
+from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month
 from ..validation.findings import Verdict
 from .base import Outgoing, Party
 
-TIJDELIJK = "20"  # RedenBeeindiging: temporary stop; anything else is definitive
-VOLGENS_PLAN = {"iwmo": "19", "ijw": "31"}
-MINUUT, UUR, EURO = "01", "04", "83"
-NIEUW = "1"  # StatusAanlevering
+EURO = "83"
 
 
 @dataclass

@@ -11,6 +11,7 @@ import itertools
 from dataclasses import replace
 from datetime import date, time, timedelta
 
+from ..chain.records import VERWIJDERD
 from ..factories import data as factory_data
 from ..profiles import RegioProduct, VerzoekBeleid
 from ..validation.findings import Level, Verdict
@@ -19,7 +20,7 @@ from .base import Outgoing, Party
 VERZOEK_AFGEWEZEN, IN_ONDERZOEK = "1", "2"
 NIEUWE_AANVRAAG, STAPELING = "1", "6"  # LDT_RedenAfwijzingVerzoek
 # LDT_RedenWijziging
-VERLENGING, VERKORTING, DOOR_AANBIEDER, VERWIJDERD = "04", "05", "12", "13"
+VERLENGING, VERKORTING, DOOR_AANBIEDER = "04", "05", "12"  # LDT_RedenWijziging
 CONTRACT_RULES = frozenset({"TR381", "TR418"})
 
 
