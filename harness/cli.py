@@ -237,5 +237,68 @@ def serve(host, port, database, admin_token):
         server.server_close()
 
 
+@main.command(name="run")
+@click.argument("features", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--sut", type=click.Choice(["none", "aanbieder", "gemeente"]), default="none",
+              show_default=True, help="The system under test; the harness plays the other "
+              "party (none: both, a self-test).")
+@click.option("--exchange", metavar="URL", help="Run on this exchange (default: an embedded "
+              "one, started for the run).")
+@click.option("--admin-token", envvar="KETENTEST_ADMIN_TOKEN", metavar="TOKEN",
+              help="The exchange's admin token (with --exchange).")
+@click.option("--release", type=click.Choice(list(RELEASES)), default="iwmo-3.2",
+              show_default=True)
+@click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
+              help="Regio profile (name or YAML file) for scenarios that name none.")
+@click.option("--tags", metavar="EXPR", help='Only these scenarios, e.g. "@323-325 and not '
+              '@TR341".')
+@click.option("--trigger", "triggers", multiple=True, metavar="ACTION=COMMAND|URL",
+              help="How to make the system under test perform ACTION (repeatable).")
+@click.option("--today", metavar="YYYY-MM-DD", help="First day of every scenario "
+              "(default: today).")
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for a message of the system under test.")
+@click.option("--werkdag", type=float, metavar="S", help="While waiting for the system under "
+              "test, move the session clock one werkdag every S seconds (deadline tests).")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask a person to perform the system's actions (default: when the "
+              "terminal is interactive and no trigger is given).")
+@click.option("--database", metavar="FILE", help="Keep the embedded exchange's journal in "
+              "FILE (SQLite).")
+@click.option("--junitxml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--cucumberjson", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML certificate.")
+def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
+                timeout, werkdag, interactive, database, junitxml, cucumberjson, html):
+    """Run the Dutch chain scenarios against the system under test (or, with --sut none,
+    between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
+    from .run.command import FEATURES, RunOptions, run
+    from .run.sut import parse_triggers
+
+    try:
+        parse_triggers(list(triggers))
+        if today:
+            date.fromisoformat(today)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if exchange and not admin_token:
+        raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
+    if interactive is None:
+        interactive = sut != "none" and not triggers and sys.stdin.isatty()
+    options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
+                         profile, tags, list(triggers), today, timeout, werkdag, interactive,
+                         database, junitxml, cucumberjson, html)
+    sys.exit(run(options))
+
+
+@main.command()
+def steps():
+    """List the steps a scenario can use, with what each does."""
+    from .steps.listing import step_listing
+
+    click.echo(step_listing())
+
+
 if __name__ == "__main__":
     main()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..chain.records import MINUUT, TIJDELIJK, UUR
-from ..chain.state import NIEUW
+from ..chain.state import NIEUW, VERWIJDEREN
 from ..factories import data as factory_data
 from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month
@@ -147,6 +147,22 @@ class SimulatedAanbieder(Party):
         # reported within 5 werkdagen of the earliest real start
         return self.emit("305", self.build("305", today, Client=client), today, "levering",
                          min(p["Begindatum"] for p in producten))
+
+    def verwijder_start(self, today: date, bsn: str, nummers: list[int] | None = None) -> Outgoing:
+        """A 305 with StatusAanlevering 3 deleting the last start of the given toewijzingen
+        (default all current ones): the first half of a correction (delete + new). Without a
+        start on record it deletes the start a `start` would have sent."""
+        toewijzingen = [self.toewijzing(bsn, n) for n in nummers] if nummers \
+            else self.current(bsn, today)
+        producten = []
+        for t in toewijzingen:
+            earlier = self.leveringen.get((bsn, t["ToewijzingNummer"]), [])
+            begin = earlier.pop().begin if earlier else min(t["Ingangsdatum"], today)
+            producten.append({"ToewijzingNummer": t["ToewijzingNummer"], "Product": t.get("Product"),
+                              "ToewijzingIngangsdatum": t["Ingangsdatum"], "Begindatum": begin,
+                              "StatusAanlevering": VERWIJDEREN})
+        client = {**self._client(bsn, today), "StartProducten": {"StartProduct": producten}}
+        return self.emit("305", self.build("305", today, Client=client), today)
 
     def stop(self, today: date, bsn: str, nummers: list[int] | None = None,
              einddatum: date | None = None, tijdelijk: bool = False,

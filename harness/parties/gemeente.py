@@ -225,12 +225,12 @@ class SimulatedGemeente(Party):
         raise KeyError(f"the gemeente has no toewijzing {nummer} for client {bsn}")
 
     # ------------------------------------------------------------ actions on request
-    def toewijzing(self, today: date, product: str | RegioProduct, bsn: str | None = None,
+    def toewijzing(self, today: date, product: str | RegioProduct | list, bsn: str | None = None,
                    ingangsdatum: date | None = None, einddatum: date | None = None,
-                   volume: int | None = None) -> Outgoing:
-        """A new toewijzing of `product` (a code of the profile) for client `bsn` (a new,
-        fictitious client when None or unknown); the 301 goes out today."""
-        p = product if isinstance(product, RegioProduct) else self.profile.product(product)
+                   volume: int | None = None, referentie: str | None = None) -> Outgoing:
+        """A new toewijzing of `product` (a code of the profile, or a list of them: one 301
+        for all) for client `bsn` (a new, fictitious client when None or unknown), honouring
+        the verzoek `referentie` (ReferentieAanbieder) if given; the 301 goes out today."""
         if bsn is None or bsn not in self.clients:
             client = factory_data(self.release, "301", today=today)["Client"]
             client.pop("ToegewezenProducten")
@@ -240,13 +240,21 @@ class SimulatedGemeente(Party):
             bsn = client["Bsn"]
         ingang = ingangsdatum or today
         einde = einddatum or _month_end(ingang, 5)
-        omvang = None
-        if p.frequentie is not None:
-            omvang = {"Volume": volume or _DEFAULT_VOLUME[p.eenheid], "Eenheid": p.eenheid,
-                      "Frequentie": p.frequentie}
-        budget = None if omvang else (volume or 1_200_000)
-        self._new(bsn, today, p.as_element(), ingang, einde, omvang, budget)
+        for p in product if isinstance(product, list) else [product]:
+            p = p if isinstance(p, RegioProduct) else self.profile.product(p)
+            omvang = None
+            if p.frequentie is not None:
+                omvang = {"Volume": volume or _DEFAULT_VOLUME[p.eenheid], "Eenheid": p.eenheid,
+                          "Frequentie": p.frequentie}
+            budget = None if omvang else (volume or 1_200_000)
+            self._new(bsn, today, p.as_element(), ingang, einde, omvang, budget, referentie)
         return self._send_301(bsn, today)
+
+    def antwoord(self, today: date, referentie: str, antwoord: str = "1",
+                 reden: str | None = "4") -> Outgoing:
+        """A 319 on the verzoek `referentie`, sent today (refusing it with `reden` by
+        default; VerzoekAntwoord 2 "in onderzoek" takes no reden)."""
+        return self._antwoord(referentie, antwoord, reden, today, today, "verzoek")
 
     def wijziging(self, today: date, bsn: str, nummer: int, einddatum: date,
                   reden: str | None = None) -> Outgoing:

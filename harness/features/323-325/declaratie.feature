@@ -38,11 +38,11 @@ Functionaliteit: Declaratie (323) en declaratie-antwoord (325)
     Als de aanbieder de vorige declaratie corrigeert
     Dan ontvangt de aanbieder een 325 met retourcode "8001"
 
-  @323-325 @TR389 @9389
-  Scenario: Een tweede debet voor dezelfde periode zonder credit wordt afgewezen
+  @323-325 @TR318 @8214 @TR389
+  Scenario: Een tweede declaratie over dezelfde maand wordt in zijn geheel afgewezen
     Gegeven de aanbieder heeft de vorige maand gedeclareerd
     Als de aanbieder dezelfde maand nog eens declareert
-    Dan ontvangt de aanbieder een 325 die 1 prestatie afwijst met retourcode "9389"
+    Dan ontvangt de aanbieder een 325 met retourcode "8214"
 
   @323-325 @TR333 @9333
   Scenario: Een al gebruikt declaratienummer wordt afgewezen

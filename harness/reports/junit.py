@@ -1,0 +1,36 @@
+"""JUnit XML (the Jenkins/GitLab flavour): a testsuite per feature, a testcase per scenario
+(classname = chain folder and feature), failures with the failing step's message."""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from lxml import etree
+
+
+def write_junit(recorder, options, path: Path) -> None:
+    by_feature = defaultdict(list)
+    for r in recorder.scenarios.values():
+        by_feature[(r.chain, r.feature)].append(r)
+    suites = etree.Element("testsuites", name="ketentest", tests=str(len(recorder.scenarios)))
+    for (chain, feature), records in by_feature.items():
+        suite = etree.SubElement(
+            suites, "testsuite", name=f"{chain}: {feature}", tests=str(len(records)),
+            failures=str(sum(r.status == "failed" for r in records)),
+            skipped=str(sum(r.status == "skipped" for r in records)),
+            time=f"{sum(r.duration for r in records):.3f}")
+        for r in records:
+            case = etree.SubElement(suite, "testcase", classname=f"{chain}.{feature}",
+                                    name=r.name, file=r.feature_file, line=str(r.line),
+                                    time=f"{r.duration:.3f}")
+            if r.status == "failed":
+                failure = etree.SubElement(case, "failure", message=(r.error or "failed")[:500])
+                failure.text = "\n".join(f"{s.keyword} {s.name}: {s.status}"
+                                         + (f"\n    {s.error}" if s.error else "")
+                                         for s in r.steps)
+            elif r.status == "skipped":
+                etree.SubElement(case, "skipped", message=r.error or "skipped")
+            props = etree.SubElement(case, "properties")
+            etree.SubElement(props, "property", name="tags", value=" ".join(r.tags))
+    Path(path).write_bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8",
+                                          pretty_print=True))

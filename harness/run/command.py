@@ -1,0 +1,84 @@
+"""`ketentest run`: the chain library through pytest, with the run's reports.
+
+pytest runs the scenarios (one test per scenario, steps from the plugin); the Recorder keeps
+what happened; the reports are written from it, not from pytest's own, so every collected
+scenario is in them, undefined steps included."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .record import Recorder
+
+FEATURES = Path(__file__).resolve().parents[1] / "features"  # the shipped library
+SUITE = Path(__file__).resolve().parents[1] / "steps" / "suite.py"
+
+
+@dataclass
+class RunOptions:
+    features: list[Path] = field(default_factory=lambda: [FEATURES])
+    sut: str = "none"
+    exchange: str | None = None
+    admin_token: str | None = None
+    release: str = "iwmo-3.2"
+    profile: str = "regio-accepteert"
+    tags: str | None = None
+    triggers: list[str] = field(default_factory=list)
+    today: str | None = None
+    timeout: float = 60.0
+    werkdag: float | None = None
+    interactive: bool = False
+    database: str | None = None
+    junitxml: Path | None = None
+    cucumberjson: Path | None = None
+    html: Path | None = None
+
+
+def pytest_args(o: RunOptions) -> list[str]:
+    args = [str(SUITE), "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--rootdir", str(SUITE.parent), "-c", os.devnull, "-o", "console_output_style=classic",
+            "-W", "ignore::pytest.PytestUnknownMarkWarning", "--tb=no", "-rN",
+            "--ketentest-sut", o.sut, "--ketentest-release", o.release,
+            "--ketentest-profile", o.profile, "--ketentest-timeout", str(o.timeout)]
+    for flag, value in (("--ketentest-exchange", o.exchange), ("--ketentest-werkdag", o.werkdag),
+                        ("--ketentest-admin-token", o.admin_token),
+                        ("--ketentest-today", o.today), ("--ketentest-database", o.database)):
+        if value:
+            args += [flag, str(value)]
+    for t in o.triggers:
+        args += ["--ketentest-trigger", t]
+    if o.interactive:
+        args += ["--ketentest-interactive", "-s"]
+    if o.tags:
+        args += ["-m", o.tags.replace("@", "")]  # Cucumber's @tag is pytest-bdd's marker
+    return args
+
+
+def run(o: RunOptions, out=sys.stderr) -> int:
+    """Run the scenarios; 0 all passed, 1 any failed, 2 usage error or nothing to run."""
+    from ..reports import write_reports
+
+    missing = [p for p in o.features if not p.exists()]
+    if missing:
+        out.write(f"ketentest run: no such feature file or folder: {missing[0]}\n")
+        return 2
+    os.environ["KETENTEST_FEATURES"] = os.pathsep.join(str(p.resolve()) for p in o.features)
+    recorder = Recorder(out)
+    code = pytest.main(pytest_args(o), plugins=[recorder])
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR,
+                pytest.ExitCode.INTERRUPTED):
+        out.write("ketentest run: the scenarios could not be read or run (see above)\n")
+        return 2
+    if not recorder.scenarios:
+        out.write("ketentest run: no scenario to run"
+                  + (f" matches --tags {o.tags}" if o.tags else "") + "\n")
+        return 2
+    write_reports(recorder, o, out)
+    c = recorder.counts()
+    out.write(f"{len(recorder.scenarios)} scenarios: {c['passed']} passed, {c['failed']} failed, "
+              f"{c['skipped']} skipped\n")
+    return 1 if c["failed"] else 0

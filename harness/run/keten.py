@@ -1,0 +1,296 @@
+"""One scenario's chain on the exchange.
+
+A `Keten` opens a session of its own (so every scenario has its own chain, clock and journal,
+and its journal permalinks stay valid after the run), plays the simulated parties as
+ExchangeAgents and leaves the system under test (if any) to act through the exchange like any
+client. The steps ask it three things: do this (a simulated party acts, or the system under
+test is asked to and its message awaited), wait until this party has received that message,
+and what happened (the journal, with every message's verdict).
+
+Time: the session clock is the chain's today. When every party is simulated and nothing is in
+flight, the clock jumps to the day the next answer falls due (a party answers after the
+profile's delay in werkdagen), so a run takes seconds whatever the delays.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import requests
+
+from ..clock import KALENDER
+from ..parties import SimulatedAanbieder, SimulatedGemeente
+from ..parties.base import Outgoing, Party
+from ..parties.exchange import ExchangeAgent, ExchangeError
+from ..parties.read import read
+from ..profiles import Profile
+
+ROLES = ("gemeente", "aanbieder")
+FILLERS = ("0200", "0233")  # "no remark" and "a class above was rejected": no verdict of their own
+
+
+class ChainFailure(AssertionError):
+    """A step's expectation failed; the text says what was expected and what happened."""
+
+
+def other(role: str) -> str:
+    return "aanbieder" if role == "gemeente" else "gemeente"
+
+
+class ExchangeClient:
+    """The admin side of the exchange's API, as the run uses it."""
+
+    def __init__(self, url: str, admin_token: str, http: requests.Session | None = None):
+        self.url = url.rstrip("/")
+        self.http = http or requests.Session()
+        self.auth = {"Authorization": f"Bearer {admin_token}"}
+
+    def request(self, method: str, path: str, **kw) -> requests.Response:
+        r = self.http.request(method, self.url + path, headers=self.auth, timeout=30, **kw)
+        if r.status_code >= 400:
+            raise ExchangeError(f"{method} {path}: HTTP {r.status_code} {r.text[:500]}")
+        return r
+
+    def new_session(self, release: str, profile: str) -> dict:
+        return self.request("POST", "/api/sessions",
+                            json={"release": release, "profile": profile}).json()
+
+    def set_clock(self, session: str, day: date) -> None:
+        self.request("POST", f"/api/sessions/{session}/clock", json={"date": day.isoformat()})
+
+    def journal(self, session: str, after: int = 0) -> list[dict]:
+        return self.request("GET", f"/api/sessions/{session}/messages",
+                            params={"after": after, "limit": 1000}).json()["messages"]
+
+    def verdict(self, message_id: str) -> dict | None:
+        return self.request("GET", f"/api/messages/{message_id}/verdict").json()["verdict"]
+
+    def xml(self, message_id: str) -> bytes:
+        return self.request("GET", f"/api/messages/{message_id}").content
+
+
+@dataclass
+class Exchanged:
+    """A message in the session's journal, with what the run learned about it."""
+
+    entry: dict
+    client: ExchangeClient = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.entry["id"]
+
+    @property
+    def code(self) -> str:  # '302'
+        return (self.entry["berichtsoort"] or "???")[-3:]
+
+    @property
+    def name(self) -> str:  # 'WMO302'
+        return self.entry["berichtsoort"] or "(unknown)"
+
+    @property
+    def sender(self) -> str:
+        return self.entry["sender"]["role"]
+
+    @property
+    def receiver(self) -> str:
+        return self.entry["receiver"]["role"]
+
+    @property
+    def refused(self) -> bool:
+        return self.entry["status"] == "afgekeurd"
+
+    @cached_property
+    def verdict(self) -> dict | None:
+        return self.client.verdict(self.id)
+
+    @cached_property
+    def data(self) -> dict:
+        return read(self.client.xml(self.id))[2]
+
+    @property
+    def permalink(self) -> str:
+        return f"{self.client.url}{self.entry['verdict']}"
+
+    def broken(self) -> list[str]:
+        """'TR019 (9019) at /path: text' for every finding of the exchange's verdict."""
+        v = self.verdict or {}
+        return [f"{f['rule']} ({f['retourcode'] or '-'}) at {f['path']}: {f['text']}"
+                for f in v.get("findings", [])]
+
+    def describe(self) -> str:
+        return f"{self.name} from the {self.sender} to the {self.receiver} ({self.entry['status']})"
+
+
+def carried(node) -> list[str]:
+    """The RetourCodes a received retour message or 325 carries, besides 0200 and 0233."""
+    if isinstance(node, dict):
+        own = (node.get("RetourCodes") or {}).get("RetourCode", [])
+        found = [c for c in own if c not in FILLERS]
+        return found + [c for k, v in node.items() if k != "RetourCodes" for c in carried(v)]
+    if isinstance(node, list):
+        return [c for item in node for c in carried(item)]
+    return []
+
+
+def rejected_prestaties(data: dict) -> list[dict]:
+    """The prestaties a 325 lists: those it rejects."""
+    antwoord = data.get("DeclaratieAntwoord") or {}
+    return [p for client in (antwoord.get("Clienten") or {}).get("Client", [])
+            for p in client["Prestaties"]["Prestatie"]]
+
+
+class Keten:
+    """A scenario's chain: a session, its two parties (simulated or the system under test),
+    its clock and its journal."""
+
+    def __init__(self, client: ExchangeClient, profile: Profile, release: str, start: date,
+                 sut: str | None = None, sut_driver=None, timeout: float = 60.0,
+                 werkdag: float | None = None, profile_name: str | None = None):
+        self.client, self.profile, self.release = client, profile, release
+        self.profile_name = profile_name or profile.naam
+        self.sut, self.sut_driver, self.timeout = sut, sut_driver, timeout
+        self.werkdag = werkdag  # seconds of waiting for the system under test per werkdag
+        s = client.new_session(release, profile.naam)
+        self.session = s["id"]
+        parties = {p["role"]: p for p in s["parties"]}
+        self.codes = {role: parties[role]["code"] for role in ROLES}
+        self.tokens = {role: parties[role]["token"] for role in ROLES}
+        self.today = start
+        client.set_clock(self.session, start)
+        g, a = self.codes["gemeente"], self.codes["aanbieder"]
+        made = {"gemeente": lambda: SimulatedGemeente(profile, release, g, a),
+                "aanbieder": lambda: SimulatedAanbieder(profile, release, a, g)}
+        self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role]())
+                       for role in ROLES if role != sut}
+        self.exchanged: list[Exchanged] = []
+        self._taken: set[tuple[str, str]] = set()  # (message id, 'received' | 'sent')
+        self.facts: dict = {}  # what the steps remember: the client, toewijzing, verzoek ...
+
+    # ------------------------------------------------------------ parties
+    def simulated(self, role: str) -> bool:
+        return role in self.agents
+
+    def party(self, role: str) -> Party:
+        return self.agents[role].party
+
+    def act(self, role: str, action: str, code: str, simulate: Callable[[Party, date], Outgoing],
+            **params) -> Exchanged | None:
+        """`role` performs `action`, which sends a `code` message: a simulated party builds it
+        with `simulate(party, today)`; the system under test is asked to (trigger or person)
+        and its message awaited, which must pass the exchange's rules."""
+        if self.simulated(role):
+            self.agents[role].send(simulate(self.party(role), self.today), today=self.today)
+            return None
+        self.sut_driver.fire(self, action, params)
+        sent = self.wait(lambda e: e.sender == role and e.code == code, "sent",
+                         f"the {role} (system under test) to send a {code} for '{action}'",
+                         from_sut=True)
+        if sent.refused:
+            refusal = sent.entry["refusal"] or {}
+            raise ChainFailure(f"the exchange refused the {role}'s {sent.name}: "
+                               f"{refusal.get('code')} {refusal.get('message')}")
+        if not (sent.verdict or {}).get("accepted", False):
+            raise ChainFailure(f"the {role}'s {sent.name} breaks the standard's rules: "
+                               + "; ".join(sent.broken()) + f" (verdict: {sent.permalink})")
+        return sent
+
+    # ------------------------------------------------------------ time
+    def set_today(self, day: date) -> None:
+        if day < self.today:
+            raise ValueError(f"the clock only moves forward ({self.today} -> {day})")
+        self.today = day
+        self.client.set_clock(self.session, day)
+
+    def _pump(self) -> int:
+        return sum(agent.pump(self.today) for agent in self.agents.values())
+
+    def _next_due(self) -> date | None:
+        due = [o.due for agent in self.agents.values() for o in agent.pending]
+        return min(due) if due else None
+
+    def settle(self) -> None:
+        """Let the simulated parties answer everything in flight, moving the clock on to the
+        day each answer is due; returns when nothing is left to send. The system under test
+        (if any) gets no time here: steps that expect its messages wait for them."""
+        while True:
+            if self._pump():
+                continue
+            due = self._next_due()
+            if due is None:
+                return
+            self.set_today(max(due, self.today))
+
+    # ------------------------------------------------------------ the journal
+    def refresh(self) -> list[Exchanged]:
+        after = self.exchanged[-1].entry["seq"] if self.exchanged else 0
+        new = [Exchanged(e, self.client) for e in self.client.journal(self.session, after)]
+        self.exchanged.extend(new)
+        return new
+
+    def _find(self, match: Callable[[Exchanged], bool], how: str) -> Exchanged | None:
+        for e in self.exchanged:
+            if (e.id, how) not in self._taken and match(e):
+                self._taken.add((e.id, how))
+                return e
+        return None
+
+    def wait(self, match: Callable[[Exchanged], bool], how: str, what: str,
+             from_sut: bool) -> Exchanged:
+        """The first journal entry not taken before that matches. While the simulated parties
+        have something to do they do it; a message they send is awaited by moving the clock on
+        to the day their next answer is due, one from the system under test by polling up to
+        the time limit."""
+        started = time.monotonic()
+        deadline, werkdagen = started + self.timeout, 0
+        while True:
+            self.refresh()
+            found = self._find(match, how)
+            if found is not None:
+                return found
+            if self._pump():
+                continue
+            due = self._next_due()
+            if not from_sut and due is not None:
+                self.set_today(max(due, self.today))
+                continue
+            if not from_sut or time.monotonic() > deadline:
+                waited = f" within {self.timeout:g} s" if from_sut else ""
+                raise ChainFailure(f"expected {what}, but none came{waited}. "
+                                   f"The chain so far: {self.story()}")
+            if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
+                werkdagen += 1  # the system takes its time: so does the session's clock
+                self.set_today(KALENDER.add_werkdagen(self.today, 1))
+            time.sleep(0.1)
+
+    def checkpoint(self) -> None:
+        """A precondition (a Gegeven step) is met: what arrived so far is its history, and
+        later steps look only at what arrives from now on."""
+        self.refresh()
+        self._taken |= {(e.id, "received") for e in self.exchanged}
+
+    def receive(self, role: str, code: str) -> Exchanged:
+        """The next `code` message delivered to `role`."""
+        return self.wait(lambda e: e.receiver == role and e.code == code and not e.refused,
+                         "received", f"the {role} to receive a {code}",
+                         from_sut=other(role) == self.sut)
+
+    def final_check(self, grace: float = 1.0) -> None:
+        """After a scenario's steps: every message the system under test sent in it (also
+        those no step looked at, e.g. a second answer to one verzoek) passes the rules."""
+        if self.sut is None or self.facts.get("skipped"):
+            return
+        time.sleep(grace)  # a message sent just after the last one awaited
+        self.refresh()
+        for e in self.exchanged:
+            if e.sender == self.sut and (e.refused or not (e.verdict or {}).get("accepted")):
+                raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name} that "
+                                   + (f"the exchange refused: {e.entry['refusal']}" if e.refused
+                                      else "breaks the standard's rules: " + "; ".join(e.broken()))
+                                   + f" ({e.permalink})")
+
+    def story(self) -> str:
+        return "; ".join(e.describe() for e in self.exchanged) or "(no messages)"

@@ -1,0 +1,208 @@
+"""What a run did, scenario by scenario and step by step, as the reports need it: a pytest
+plugin object that `ketentest run` passes to pytest.main and reads afterwards.
+
+Every collected scenario gets a record at collection time, so a scenario that never ran its
+steps (an undefined step, a failing set-up) is still reported, as failed. Progress goes to
+the terminal, one line per scenario."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from .keten import Exchanged
+
+RULE_TAG = re.compile(r"^(TR\d{3}|OP\d{3}|[0-9]{4}|[A-Z]\d{3})$")  # TR019, 9019, 8001, S329
+
+
+@dataclass
+class StepRecord:
+    keyword: str
+    name: str
+    line: int
+    status: str = "skipped"  # passed | failed | undefined | skipped
+    duration: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class MessageRecord:
+    name: str
+    sender: str
+    receiver: str
+    status: str
+    day: str | None
+    accepted: bool | None
+    retourcodes: list[str]
+    rules: list[str]  # rule ids of the verdict's findings
+    refusal: str | None
+    permalink: str
+    termijn: dict | None
+
+    @classmethod
+    def of(cls, e: Exchanged) -> "MessageRecord":
+        v = e.verdict or {}
+        refusal = e.entry.get("refusal")
+        return cls(e.name, e.sender, e.receiver, e.entry["status"], e.entry.get("day"),
+                   v.get("accepted"), v.get("retourcodes", []),
+                   sorted({f["rule"] for f in v.get("findings", [])}),
+                   f"{refusal['code']}: {refusal['message']}" if refusal else None,
+                   e.permalink, e.entry.get("termijn"))
+
+
+@dataclass
+class ScenarioRecord:
+    nodeid: str
+    feature: str
+    feature_file: str
+    feature_description: str
+    name: str
+    line: int
+    tags: list[str]
+    steps: list[StepRecord]
+    status: str = "failed"  # passed | failed | skipped; failed until shown otherwise
+    error: str | None = None
+    duration: float = 0.0
+    messages: list[MessageRecord] = field(default_factory=list)
+
+    @property
+    def chain(self) -> str:
+        """The chain folder (301-302, ...): the reports group by it."""
+        parts = self.feature_file.replace("\\", "/").split("/")
+        return parts[-2] if len(parts) > 1 else self.feature
+
+    @property
+    def rules(self) -> set[str]:
+        return {t for t in self.tags if RULE_TAG.match(t)}
+
+
+class Recorder:
+    def __init__(self, out=None):
+        self.scenarios: dict[str, ScenarioRecord] = {}
+        self.started = datetime.now(timezone.utc)
+        self.out = out
+        self._step_started = 0.0
+        self._run = None
+
+    # ------------------------------------------------------------ collection
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session) -> None:
+        for item in session.items:
+            template = scenario_wrapper_template_registry.get(getattr(item, "function", None))
+            if template is None:
+                continue
+            feature = template.feature
+            steps = [StepRecord(s.keyword.strip(), s.name, s.line_number) for s in template.steps]
+            self.scenarios[item.nodeid] = ScenarioRecord(
+                item.nodeid, feature.name, feature.rel_filename, feature.description or "",
+                template.name, template.line_number, sorted(template.tags), steps)
+
+    # ------------------------------------------------------------ steps
+    def _step(self, request, step) -> StepRecord | None:
+        record = self.scenarios.get(request.node.nodeid)
+        if record is None:
+            return None
+        for s in record.steps:
+            if s.line == step.line_number:
+                return s
+        return None
+
+    def pytest_bdd_before_scenario(self, request, feature, scenario) -> None:
+        self._run = request.getfixturevalue("ketentest_run")
+        self._run.current = None
+
+    def pytest_bdd_before_step(self, request, feature, scenario, step, step_func) -> None:
+        self._step_started = time.monotonic()
+
+    def pytest_bdd_after_step(self, request, feature, scenario, step, step_func,
+                              step_func_args) -> None:
+        s = self._step(request, step)
+        if s:
+            s.status, s.duration = "passed", time.monotonic() - self._step_started
+
+    def pytest_bdd_step_error(self, request, feature, scenario, step, step_func,
+                              step_func_args, exception) -> None:
+        s = self._step(request, step)
+        if s:
+            s.status, s.duration = "failed", time.monotonic() - self._step_started
+            s.error = f"{type(exception).__name__}: {exception}"
+
+    def pytest_bdd_step_func_lookup_error(self, request, feature, scenario, step,
+                                          exception) -> None:
+        s = self._step(request, step)
+        if s:
+            s.status, s.error = "undefined", f"undefined step: {step.keyword} {step.name}"
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_bdd_after_scenario(self, request, feature, scenario) -> None:
+        record = self.scenarios.get(request.node.nodeid)
+        keten = self._run.current if self._run else None
+        if record is not None and keten is not None:
+            try:
+                keten.refresh()
+                record.messages = [MessageRecord.of(e) for e in keten.exchanged]
+            except Exception as e:  # the report must not hide the scenario's own outcome
+                record.error = (record.error or "") + f" (journal not read: {e})"
+
+    # ------------------------------------------------------------ outcomes
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        record = self.scenarios.get(item.nodeid)
+        if record is None:
+            return
+        record.duration += report.duration
+        if report.when == "call" or report.failed or report.skipped:
+            if report.skipped:
+                record.status = "skipped"
+                record.error = _skip_reason(report)
+            elif report.failed:
+                record.status = "failed"
+                record.error = _failure_text(report, record)
+            elif report.when == "call":
+                record.status = "passed"
+
+    def pytest_runtest_logfinish(self, nodeid, location) -> None:
+        record = self.scenarios.get(nodeid)
+        if record is None or self.out is None:
+            return
+        done = sum(1 for r in self.scenarios.values() if r.duration)
+        mark = {"passed": "✔", "failed": "✘", "skipped": "–"}[record.status]
+        line = f"{mark} [{done}/{len(self.scenarios)}] {record.chain}  {record.name}" \
+               f"  ({record.duration:.1f} s)"
+        if record.status != "passed" and record.error:
+            line += "\n      " + record.error.splitlines()[0][:300]
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    # ------------------------------------------------------------ summary
+    @property
+    def run(self):
+        return self._run
+
+    def counts(self) -> dict[str, int]:
+        out = {"passed": 0, "failed": 0, "skipped": 0}
+        for r in self.scenarios.values():
+            out[r.status] += 1
+        return out
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def _failure_text(report, record: ScenarioRecord) -> str:
+    """The failing step's own message when there is one; pytest's text otherwise."""
+    for s in record.steps:
+        if s.status in ("failed", "undefined") and s.error:
+            return f"{s.keyword} {s.name}: {s.error}"
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return crash.message if crash is not None else str(report.longrepr)[-2000:]

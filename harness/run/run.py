@@ -1,0 +1,65 @@
+"""A run's settings and its exchange: what `ketentest run` (or pytest with its options) was
+asked to do. One `Run` per pytest session; each scenario opens its own `Keten` from it."""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..profiles import Profile, builtin, load_profile
+from .keten import ExchangeClient, Keten
+from .sut import SutDriver
+
+SUTS = ("none", "aanbieder", "gemeente")
+RELEASES = ("iwmo-3.2", "ijw-3.2")
+
+
+def find_profile(name: str) -> Profile:
+    """A shipped profile by name (regio-accepteert) or a YAML file."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return load_profile(Path(name))
+    return builtin(name)
+
+
+@dataclass
+class Run:
+    exchange: str | None = None  # URL; None: an embedded exchange for this run
+    admin_token: str | None = None
+    sut: str = "none"
+    release: str = "iwmo-3.2"
+    profile: str = "regio-accepteert"  # for 'Gegeven een keten' without a named profile
+    today: date | None = None  # the first day of every scenario; None: the real date
+    timeout: float = 60.0  # seconds to wait for a message of the system under test
+    werkdag: float | None = None  # seconds of waiting for it after which the clock moves a werkdag
+    triggers: dict[str, str] = field(default_factory=dict)
+    interactive: bool = False
+    database: Path | None = None  # the embedded exchange's SQLite file
+    current: Keten | None = None  # the scenario running now (for the reports)
+
+    def start(self) -> None:
+        self._embedded = None
+        if self.exchange is None:
+            from .embedded import EmbeddedExchange
+            db = self.database or Path(tempfile.mkdtemp(prefix="ketentest-")) / "journal.db"
+            self._embedded = EmbeddedExchange(db)
+            self.exchange, self.admin_token = self._embedded.url, self._embedded.admin_token
+            self.database = db
+        self.client = ExchangeClient(self.exchange, self.admin_token or "")
+        self.driver = None if self.sut == "none" else \
+            SutDriver(self.sut, self.triggers, self.interactive, self.timeout)
+
+    def stop(self) -> None:
+        if self._embedded is not None:
+            self._embedded.stop()
+
+    def open(self, profile: str | None) -> Keten:
+        """A new chain for a scenario: its own session on the exchange."""
+        name = profile or self.profile
+        keten = Keten(self.client, find_profile(name), self.release, self.today or date.today(),
+                      None if self.sut == "none" else self.sut, self.driver, self.timeout,
+                      self.werkdag, name)
+        self.current = keten
+        if self.driver is not None:
+            self.driver.fire(keten, "sessie", {})
+        return keten

@@ -1,0 +1,132 @@
+"""Driving the system under test: a step it must perform fires the action's trigger (a shell
+command or a webhook) if the run names one, asks a person at the terminal when the run is
+interactive, and otherwise just waits for the system's message (it may act on its own).
+
+Every trigger gets the same facts: the action, the exchange and the scenario's session with
+the system's party code and token (a new session per scenario), the other party's code, the
+session's date, and the action's own facts (client BSN, product, ToewijzingNummer, ...):
+
+- a command gets them as environment variables KETENTEST_ACTION, KETENTEST_EXCHANGE,
+  KETENTEST_SESSION, KETENTEST_ROLE, KETENTEST_CODE, KETENTEST_TOKEN, KETENTEST_OTHER_CODE,
+  KETENTEST_TODAY and KETENTEST_<FACT> (KETENTEST_BSN, KETENTEST_PRODUCT, ...) and must exit 0;
+- a URL gets them as a JSON object in a POST and must answer 2xx.
+
+The action `sessie` fires when a scenario opens its session, before any other action, so an
+adapter can point the system at the new party code and token.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import requests
+
+from .keten import ChainFailure
+
+# The actions a system under test performs, with what a person is asked to do.
+ACTIONS = {
+    "sessie": ("beide", "gebruik de nieuwe sessie: partijcode {code}, token {token}, "
+                        "exchange {exchange}"),
+    "toewijzing": ("gemeente", "stuur een toewijzing (301) voor product {product} aan client "
+                               "{bsn} (een nieuwe client als leeg)"),
+    "toewijzing-intrekken": ("gemeente", "trek toewijzing {toewijzing} van client {bsn} in "
+                                         "(eerdere einddatum, 301)"),
+    "toewijzing-verwijderen": ("gemeente", "verwijder toewijzing {toewijzing} van client {bsn} "
+                                           "(RedenWijziging 13, 301)"),
+    "start": ("aanbieder", "meld de start van de zorg (305) voor client {bsn}"),
+    "herstart": ("aanbieder", "meld de herstart van de zorg (305) voor client {bsn}"),
+    "start-verwijderen": ("aanbieder", "verwijder de start (305, StatusAanlevering 3) van "
+                                       "client {bsn}"),
+    "stop-tijdelijk": ("aanbieder", "meld een tijdelijke stop (307, reden 20) voor client {bsn}"),
+    "stop-definitief": ("aanbieder", "meld het definitieve einde van de zorg (307) voor "
+                                     "client {bsn}"),
+    "verzoek-om-toewijzing": ("aanbieder", "stuur een verzoek om toewijzing (315) voor "
+                                           "product(en) {product} voor client {bsn}"),
+    "verzoek-om-wijziging": ("aanbieder", "stuur een verzoek om wijziging (317) voor client "
+                                          "{bsn}: toewijzing {toewijzing} met een hoger volume"),
+    "declaratie": ("aanbieder", "declareer de maand {periode} (323)"),
+    "declaratie-correctie": ("aanbieder", "corrigeer de declaratie van {periode}: credit en "
+                                          "nieuwe debet (323)"),
+}
+
+
+@dataclass
+class SutDriver:
+    role: str  # gemeente | aanbieder
+    triggers: dict[str, str] = field(default_factory=dict)  # action -> command or URL
+    interactive: bool = False
+    timeout: float = 60.0
+    out: TextIO = sys.stderr
+
+    def facts(self, keten, action: str, params: dict) -> dict:
+        return {"action": action, "role": self.role, "exchange": keten.client.url,
+                "session": keten.session, "code": keten.codes[self.role],
+                "token": keten.tokens[self.role],
+                "other_code": keten.codes["aanbieder" if self.role == "gemeente" else "gemeente"],
+                "today": keten.today.isoformat(), "release": keten.release,
+                "profile": keten.profile_name,
+                **{k: "" if v is None else str(v) for k, v in params.items()}}
+
+    def fire(self, keten, action: str, params: dict) -> None:
+        facts = self.facts(keten, action, params)
+        target = self.triggers.get(action)
+        if target is None:
+            if self.interactive:
+                self._ask(action, facts)
+            return
+        if target.startswith(("http://", "https://")):
+            self._post(target, action, facts)
+        else:
+            self._run(target, action, facts)
+
+    def _post(self, url: str, action: str, facts: dict) -> None:
+        try:
+            r = requests.post(url, json=facts, timeout=self.timeout)
+        except requests.RequestException as e:
+            raise ChainFailure(f"trigger {action}: POST {url} failed: {e}") from None
+        if r.status_code >= 300:
+            raise ChainFailure(f"trigger {action}: POST {url} answered HTTP {r.status_code}: "
+                               f"{r.text[:300]}")
+
+    def _run(self, command: str, action: str, facts: dict) -> None:
+        env = {**os.environ, **{f"KETENTEST_{k.upper()}": v for k, v in facts.items()}}
+        try:
+            done = subprocess.run(command, shell=True, env=env, capture_output=True,
+                                  text=True, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise ChainFailure(f"trigger {action}: `{command}` ran longer than "
+                               f"{self.timeout:g} s") from None
+        if done.returncode != 0:
+            raise ChainFailure(f"trigger {action}: `{command}` exited {done.returncode}: "
+                               f"{(done.stderr or done.stdout).strip()[-300:]}")
+
+    def _ask(self, action: str, facts: dict) -> None:
+        _, what = ACTIONS.get(action, (self.role, action))
+        self.out.write(f"\n>>> {self.role} (system under test), {action}: "
+                       f"{what.format_map(_Blank(facts))}\n    press Enter when it is sent ")
+        self.out.flush()
+        sys.stdin.readline()
+
+
+class _Blank(dict):
+    """format_map that leaves facts an action does not have empty."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def parse_triggers(specs: list[str]) -> dict[str, str]:
+    """ACTION=COMMAND|URL pairs from the command line, checked against the known actions."""
+    triggers = {}
+    for spec in specs:
+        action, sep, target = spec.partition("=")
+        if not sep or not target:
+            raise ValueError(f"--trigger {spec!r}: give ACTION=COMMAND or ACTION=URL")
+        if action not in ACTIONS:
+            raise ValueError(f"--trigger {spec!r}: unknown action {action!r}; known: "
+                             + ", ".join(ACTIONS))
+        triggers[action] = target
+    return triggers

@@ -1,0 +1,23 @@
+"""`ketentest steps`: the step library as a tester reads it, from the steps' docstrings."""
+from __future__ import annotations
+
+import inspect
+import re
+
+from . import library
+
+
+def step_functions() -> list:
+    return [f for _, f in inspect.getmembers(library, inspect.isfunction)
+            if f.__module__ == library.__name__ and not f.__name__.startswith("_")
+            and f.__doc__ and f.__doc__.split()[0] in ("Gegeven", "Als", "Dan", "En")]
+
+
+def step_listing() -> str:
+    functions = sorted(step_functions(), key=lambda f: inspect.getsourcelines(f)[1])
+    out = []
+    for f in functions:
+        doc = inspect.cleandoc(f.__doc__)
+        phrase, rest = re.split(r":\s", doc, maxsplit=1)
+        out.append(f"{phrase}\n    {' '.join(rest.split())}")
+    return "\n\n".join(out)

@@ -1,0 +1,70 @@
+"""pytest options and fixtures of the chain library. `ketentest run` fills in the options;
+a pytest run of feature files may give them directly (`--ketentest-sut aanbieder` ...)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ..run.run import RELEASES, SUTS, Run
+from ..run.sut import parse_triggers
+
+
+def pytest_addoption(parser) -> None:
+    g = parser.getgroup("ketentest", "ketentest chain library")
+    g.addoption("--ketentest-exchange", metavar="URL", help="exchange to run on "
+                "(default: an embedded one, started for the run)")
+    g.addoption("--ketentest-admin-token", metavar="TOKEN", help="the exchange's admin token")
+    g.addoption("--ketentest-sut", choices=SUTS, default="none",
+                help="the system under test: which party the harness does not play")
+    g.addoption("--ketentest-release", choices=RELEASES, default="iwmo-3.2")
+    g.addoption("--ketentest-profile", default="regio-accepteert", metavar="P",
+                help="regio profile (name or YAML) for 'Gegeven een keten'")
+    g.addoption("--ketentest-today", metavar="YYYY-MM-DD", help="first day of each scenario")
+    g.addoption("--ketentest-timeout", type=float, default=60.0, metavar="S",
+                help="seconds to wait for a message of the system under test")
+    g.addoption("--ketentest-werkdag", type=float, metavar="S",
+                help="while waiting for the system under test, move the clock a werkdag "
+                     "every S seconds (so a slow answer is a late one)")
+    g.addoption("--ketentest-trigger", action="append", default=[], metavar="ACTION=CMD|URL")
+    g.addoption("--ketentest-interactive", action="store_true",
+                help="ask a person at the terminal to perform the system's actions")
+    g.addoption("--ketentest-database", metavar="FILE",
+                help="SQLite file of the embedded exchange (kept after the run)")
+
+
+def run_from_options(config) -> Run:
+    opt = config.getoption
+    today = opt("--ketentest-today")
+    database = opt("--ketentest-database")
+    return Run(exchange=opt("--ketentest-exchange"), admin_token=opt("--ketentest-admin-token"),
+               sut=opt("--ketentest-sut"), release=opt("--ketentest-release"),
+               profile=opt("--ketentest-profile"),
+               today=date.fromisoformat(today) if today else None,
+               timeout=opt("--ketentest-timeout"), werkdag=opt("--ketentest-werkdag"),
+               triggers=parse_triggers(opt("--ketentest-trigger")),
+               interactive=opt("--ketentest-interactive"),
+               database=Path(database) if database else None)
+
+
+@pytest.fixture(scope="session")
+def ketentest_run(pytestconfig):
+    """The run: its exchange (embedded unless given) and settings; shared by all scenarios."""
+    run = pytestconfig.stash.get(RUN_KEY, None) or run_from_options(pytestconfig)
+    pytestconfig.stash[RUN_KEY] = run
+    run.start()
+    yield run
+    run.stop()
+
+
+RUN_KEY = pytest.StashKey[Run]()
+
+
+def pytest_bdd_after_scenario(request, feature, scenario) -> None:
+    """A scenario whose steps all passed still fails if the system under test sent anything
+    in it that breaks the rules."""
+    run = request.config.stash.get(RUN_KEY, None)
+    if run is not None and run.current is not None \
+            and not any(step.failed for step in scenario.steps):
+        run.current.final_check()
