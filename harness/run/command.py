@@ -41,7 +41,8 @@ class RunOptions:
 def pytest_args(o: RunOptions) -> list[str]:
     args = [str(SUITE), "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:randomly",
             "--rootdir", str(SUITE.parent), "-c", os.devnull, "-o", "console_output_style=classic",
-            "-W", "ignore::pytest.PytestUnknownMarkWarning", "--tb=no", "-rN",
+            "-W", "ignore::pytest.PytestUnknownMarkWarning",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--tb=no", "-rN",
             "--ketentest-sut", o.sut, "--ketentest-release", o.release,
             "--ketentest-profile", o.profile, "--ketentest-timeout", str(o.timeout)]
     for flag, value in (("--ketentest-exchange", o.exchange), ("--ketentest-werkdag", o.werkdag),

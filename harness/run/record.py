@@ -167,6 +167,12 @@ class Recorder:
             elif report.when == "call":
                 record.status = "passed"
 
+    def pytest_report_teststatus(self, report, config):
+        """No pytest dot per scenario: the progress lines say it."""
+        if report.nodeid in self.scenarios:
+            return report.outcome, "", report.outcome.upper()
+        return None
+
     def pytest_runtest_logfinish(self, nodeid, location) -> None:
         record = self.scenarios.get(nodeid)
         if record is None or self.out is None:

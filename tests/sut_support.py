@@ -1,0 +1,161 @@
+"""A system under test built for the tests: a simulated party behind a webhook, as a vendor
+would wire a real system to `ketentest run --trigger ACTION=URL`. It takes the `sessie`
+trigger to connect to each scenario's session, performs each action it is triggered for,
+and answers what arrives in its mailbox from a background loop, at once (a real system
+does not wait for the profile's delays).
+
+A fault (a function over the outgoing XML, per message id) makes it a faulty system."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from lxml import etree
+
+from harness.parties import SimulatedAanbieder, SimulatedGemeente
+from harness.parties.base import Outgoing
+from harness.parties.exchange import ExchangeAgent
+from harness.run.run import find_profile
+
+NO_DELAY = dict(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
+
+
+def set_text(local_name: str, change):
+    """A fault: change(text) for every element of that local name."""
+    def fault(root):
+        for el in root.iter(f"{{*}}{local_name}"):
+            el.text = change(el.text)
+    return fault
+
+
+class FakeSut:
+    def __init__(self, role: str, faults: dict | None = None, answer_every: float = 0.1,
+                 copies: dict | None = None):
+        self.role = role
+        self.faults = faults or {}  # message id -> fault(root)
+        self.copies = copies or {}  # message id -> how many times an answer is sent
+        self.answer_every = answer_every
+        self.agent: ExchangeAgent | None = None
+        self.today = date.today()
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        sut = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                facts = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                try:
+                    sut.trigger(facts)
+                    self.send_response(204)
+                except Exception as e:  # the harness shows the trigger's failure
+                    sut.errors.append(repr(e))
+                    self.send_response(500)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/trigger"
+        self._stop = threading.Event()
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._answer_loop, daemon=True).start()
+
+    def triggers(self) -> list[str]:
+        from harness.run.sut import ACTIONS
+        return [f"{action}={self.url}" for action, (role, _) in ACTIONS.items()
+                if role in (self.role, "beide")]
+
+    def stop(self):
+        self._stop.set()
+        self.server.shutdown()
+
+    # ------------------------------------------------------------ behaviour
+    def _faulty(self, out: Outgoing) -> list[Outgoing]:
+        fault = self.faults.get(out.id)
+        if fault is not None:
+            xml = out.xml
+
+            def compose(xml=xml):
+                root = etree.fromstring(xml)
+                fault(root)
+                return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            out = Outgoing(compose, out.due, out.message, out.sender, out.kind, out.received)
+        copies = []
+        for n in range(1, self.copies.get(out.id, 1)):
+            def again(xml=out.xml, n=n):  # the same answer once more, under its own id
+                root = etree.fromstring(xml)
+                for el in root.iter("{*}Identificatie"):
+                    el.text = (el.text[:-2] + f"{n:02d}")
+                    break
+                return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            copies.append(Outgoing(again, out.due, out.message, out.sender, out.kind, out.received))
+        return [out, *copies]
+
+    def trigger(self, facts: dict) -> None:
+        with self.lock:
+            self.today = date.fromisoformat(facts["today"])
+            if facts["action"] == "sessie":
+                profile = find_profile(facts["profile"]).with_termijnen(**NO_DELAY)
+                cls = SimulatedAanbieder if self.role == "aanbieder" else SimulatedGemeente
+                codes = (facts["code"], facts["other_code"])
+                party = cls(profile, facts["release"], *codes if self.role == "aanbieder"
+                            else codes)
+                agent = ExchangeAgent(facts["exchange"], facts["token"], party)
+                agent.pending = _FaultyList(self)
+                self.agent = agent
+                return
+            self.agent.send(self.perform(self.agent.party, facts), today=self.today)
+
+    def perform(self, party, facts: dict) -> Outgoing:
+        action, bsn, today = facts["action"], facts.get("bsn") or None, self.today
+        if action == "toewijzing":
+            return party.toewijzing(today, facts["product"].split(), bsn=bsn)
+        nummer = int(facts["toewijzing"]) if facts.get("toewijzing") else None
+        if action == "toewijzing-intrekken":
+            return party.intrekking(today, bsn, nummer)
+        if action == "toewijzing-verwijderen":
+            return party.verwijdering(today, bsn, nummer)
+        if action in ("start", "herstart"):
+            return party.start(today, bsn)
+        if action == "start-verwijderen":
+            return party.verwijder_start(today, bsn)
+        if action.startswith("stop-"):
+            return party.stop(today, bsn, tijdelijk=action == "stop-tijdelijk")
+        if action == "verzoek-om-toewijzing":
+            return party.vot(today, facts["product"].split(), bsn=bsn)
+        if action == "verzoek-om-wijziging":
+            t = party.toewijzing(bsn, nummer)
+            return party.vow(today, bsn, wijzigen={nummer: t["Omvang"]["Volume"] + 1})
+        if action == "declaratie":
+            return party.declaratie(today)
+        raise ValueError(f"the fake system does not know action {action}")
+
+    def _answer_loop(self):
+        while not self._stop.is_set():
+            time.sleep(self.answer_every)
+            with self.lock:
+                if self.agent is None:
+                    continue
+                try:
+                    self.agent.pump(self.today)
+                except Exception as e:
+                    self.errors.append(repr(e))
+
+
+class _FaultyList(list):
+    """The agent's queue of outgoing messages: what goes in goes through the faults."""
+
+    def __init__(self, sut: FakeSut):
+        super().__init__()
+        self.sut = sut
+
+    def extend(self, outgoing):
+        for o in outgoing:
+            super().extend(self.sut._faulty(o))
+
+    def append(self, o):
+        self.extend([o])

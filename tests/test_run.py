@@ -1,0 +1,197 @@
+"""`ketentest run`: the whole chain library green with both parties simulated (the README's
+main command), its three reports, loud failures for undefined steps and usage errors, and
+deliberately faulty systems under test that fail the right scenarios naming the rule."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from harness.run.command import FEATURES
+from harness.steps.listing import step_functions, step_listing
+
+from .sut_support import FakeSut, set_text
+
+TODAY = "2026-11-02"  # a Monday; every scenario starts here
+SCENARIOS = sum(path.read_text(encoding="utf-8").count("\n  Scenario:")
+                for path in FEATURES.glob("*/*.feature"))
+
+
+def ketentest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "harness.cli", "run", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def self_test(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("run")
+    done = ketentest_run("--sut", "none", "--today", TODAY, "--junitxml", "junit.xml",
+                         "--cucumberjson", "cucumber.json", "--html", "certificate.html",
+                         "--database", "journal.db", cwd=tmp)
+    return done, tmp
+
+
+def test_the_whole_library_runs_green_with_both_parties_simulated(self_test):
+    done, _ = self_test
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert SCENARIOS >= 30
+    assert f"{SCENARIOS} scenarios: {SCENARIOS} passed, 0 failed, 0 skipped" in done.stderr
+    assert done.stderr.count("✔ [") == SCENARIOS  # progress: a line per scenario
+
+
+def test_junit_report_lists_every_scenario_per_chain(self_test):
+    _, tmp = self_test
+    root = etree.parse(str(tmp / "junit.xml")).getroot()
+    cases = root.findall(".//testcase")
+    assert len(cases) == SCENARIOS
+    assert not root.findall(".//failure")
+    assert {c.get("classname").split(".")[0] for c in cases} >= {
+        "301-302", "305-306", "307-308", "315-316", "317-318", "319-320", "323-325", "termijnen"}
+
+
+def test_cucumber_json_has_every_scenario_and_step(self_test):
+    _, tmp = self_test
+    doc = json.loads((tmp / "cucumber.json").read_text())
+    scenarios = [s for f in doc for s in f["elements"]]
+    assert len(scenarios) == SCENARIOS
+    statuses = {st["result"]["status"] for s in scenarios for st in s["steps"]}
+    assert statuses == {"passed"}
+    tags = {t["name"] for s in scenarios for t in s["tags"]}
+    assert {"@305-306", "@TR019", "@9019", "@323-325"} <= tags
+
+
+def test_certificate_shows_chains_messages_and_rule_coverage(self_test):
+    _, tmp = self_test
+    html = (tmp / "certificate.html").read_text()
+    assert "All scenarios passed" in html
+    assert "iwmo-3.2" in html and "journal.db" in html
+    for chain in ("301-302", "323-325", "termijnen"):
+        assert f"<b>{chain}</b>" in html
+    assert "/api/messages/" in html and "/verdict" in html  # permalinks into the journal
+    assert "WMO325" in html and "rejected: TR019" in html  # a message's verdict
+    assert "<code>TR019</code>" in html and "<code>9019</code>" in html  # coverage table
+
+
+def test_the_kept_journal_holds_every_message_with_its_verdict(self_test):
+    import sqlite3
+    _, tmp = self_test
+    with sqlite3.connect(tmp / "journal.db") as db:
+        sessions = db.execute("select count(*) from sessions").fetchone()[0]
+        messages = db.execute("select count(*) from messages where verdict is not null").fetchone()[0]
+    assert sessions == SCENARIOS  # one session per scenario
+    assert messages > 2 * SCENARIOS
+
+
+def test_ijw_runs_the_same_library(tmp_path):
+    done = ketentest_run("--release", "ijw-3.2", "--today", TODAY, "--tags",
+                         "@301-302 or @305-306 or @323-325", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert " 0 failed" in done.stderr
+
+
+def test_an_undefined_step_fails_loudly_and_is_reported(tmp_path):
+    feature = tmp_path / "onbekend.feature"
+    feature.write_text("# language: nl\nFunctionaliteit: Onbekend\n\n"
+                       "  Scenario: Een stap die niet bestaat\n"
+                       '    Gegeven een keten met regioprofiel "regio-accepteert"\n'
+                       "    Als de gemeente iets doet wat geen stap kent\n"
+                       "    Dan ontvangt de gemeente een 302 zonder retourcodes\n",
+                       encoding="utf-8")
+    done = ketentest_run(str(feature), "--today", TODAY, "--junitxml", "j.xml",
+                         "--cucumberjson", "c.json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "undefined step: Als de gemeente iets doet wat geen stap kent" in done.stderr
+    failure = etree.parse(str(tmp_path / "j.xml")).getroot().find(".//failure")
+    assert "undefined step" in failure.get("message")
+    steps = json.loads((tmp_path / "c.json").read_text())[0]["elements"][0]["steps"]
+    assert [s["result"]["status"] for s in steps] == ["passed", "undefined", "skipped"]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--trigger", "vliegen=echo"], "unknown action 'vliegen'"),
+    (["--trigger", "start"], "give ACTION=COMMAND"),
+    (["--tags", "@bestaat-niet"], "no scenario to run matches --tags"),
+    (["--exchange", "http://127.0.0.1:9"], "--exchange needs --admin-token"),
+    (["geen-map/"], "does not exist"),
+])
+def test_usage_errors_exit_2(tmp_path, args, says):
+    done = ketentest_run(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert says in done.stderr
+
+
+def test_steps_are_listed_with_what_they_do():
+    listing = step_listing()
+    assert len(step_functions()) >= 30
+    assert 'Gegeven een keten met regioprofiel "NAAM"' in listing
+    assert "Dan ontvangt de PARTIJ een NNN met retourcode" in listing
+
+
+# ---------------------------------------------------------------- systems under test
+def run_against(sut: FakeSut, tmp_path: Path, tags: str, *extra: str) -> tuple[int, dict]:
+    """`ketentest run` against the fake system; returns the exit code and each scenario's
+    (status, message) from the JUnit report."""
+    args = ["--sut", sut.role, "--tags", tags, "--today", TODAY, "--timeout", "10",
+            "--junitxml", "junit.xml", *extra]
+    for trigger in sut.triggers():
+        args += ["--trigger", trigger]
+    try:
+        done = ketentest_run(*args, cwd=tmp_path)
+    finally:
+        sut.stop()
+    assert not sut.errors, sut.errors
+    results = {}
+    for case in etree.parse(str(tmp_path / "junit.xml")).getroot().iter("testcase"):
+        outcome = case.find("failure")
+        if outcome is None:
+            outcome = case.find("skipped")
+        results[case.get("name")] = ("passed", "") if outcome is None else (
+            outcome.tag.replace("failure", "failed"), outcome.get("message"))
+    return done.returncode, results
+
+
+def test_a_correct_aanbieder_passes_what_it_can_play(tmp_path):
+    code, results = run_against(FakeSut("aanbieder"), tmp_path, "@305-306 or @307-308")
+    assert results["De aanbieder start de zorg"][0] == "passed"
+    assert results["Eerst een tijdelijke stop, daarna een definitieve"][0] == "passed"
+    # a scenario about a faulty start needs the aanbieder simulated: skipped, saying why
+    status, why = results["Een start zonder toewijzing wordt afgewezen"]
+    assert status == "skipped" and "system under test" in why
+    assert code == 0, results
+
+
+def test_an_aanbieder_starting_on_a_toewijzing_it_never_got_fails_on_tr019(tmp_path):
+    sut = FakeSut("aanbieder", faults={"305": set_text("ToewijzingNummer", lambda t: "424242")})
+    code, results = run_against(sut, tmp_path, "@305-306")
+    assert code == 1
+    status, error = results["De aanbieder start de zorg"]
+    assert status == "failed" and "TR019" in error and "9019" in error
+
+
+def test_an_aanbieder_miscounting_its_total_fails_the_declaratie_on_tr358(tmp_path):
+    plus_one = set_text("TotaalBedrag", lambda t: str(int(t) + 1))
+    sut = FakeSut("aanbieder", faults={"323": plus_one})
+    code, results = run_against(sut, tmp_path, "@323-325 and @8001")
+    assert code == 1
+    status, error = results["Een declaratie wordt volledig goedgekeurd"]
+    assert status == "failed" and "TR358" in error
+
+
+def test_an_aanbieder_answering_late_fails_the_deadline(tmp_path):
+    sut = FakeSut("aanbieder", answer_every=2.5)
+    code, results = run_against(sut, tmp_path, "@termijnen and @301-302", "--werkdag", "0.4")
+    assert code == 1
+    status, error = results["Het retourbericht op een toewijzing komt binnen 3 werkdagen"]
+    assert status == "failed" and "expected within 3" in error
+
+
+def test_a_gemeente_answering_a_vow_twice_fails_on_tr365(tmp_path):
+    sut = FakeSut("gemeente", copies={"319": 2})
+    code, results = run_against(sut, tmp_path, "@317-318 and @4")
+    assert code == 1
+    status, error = results["In de regio die elk VOW weigert volgt een 319 met reden 4"]
+    assert status == "failed" and "TR365" in error
