@@ -260,17 +260,23 @@ def agents(server: Server, profile: Profile, rel: str = "iwmo-3.2", start: date 
     return session, gemeente, aanbieder
 
 
-def run(session: SessionClient, day: date, *agents: ExchangeAgent, rounds: int = 200) -> date:
-    """Pump the agents on the session's date `day` until nothing is pending: when a round
-    moves nothing, move the session's clock (admin API) on to the first day a message falls
-    due, so every message is stamped with the day it is sent. Returns the last day."""
+def run(session: SessionClient, day: date, *agents: ExchangeAgent, until: date | None = None,
+        rounds: int = 200) -> date:
+    """Pump the agents on the session's date `day` until nothing is pending (with `until`: up
+    to that day, on which the clock then stands). When a round moves nothing, the session's
+    clock (admin API) moves on to the first day a message falls due, so every message is sent,
+    and stamped, on its own day. Returns the last day."""
     for _ in range(rounds):
         if sum(agent.pump(day) for agent in agents):
             continue
-        due = [o.due for agent in agents for o in agent.pending]
-        if not due:
+        due = min((o.due for agent in agents for o in agent.pending), default=None)
+        if until is not None and (due is None or due > until):
+            if day >= until:
+                return day
+            due = until
+        if due is None:
             return day
-        day = session.set_clock(min(due))
+        day = session.set_clock(due)
     raise AssertionError(f"still busy after {rounds} rounds")
 
 
