@@ -107,6 +107,10 @@ class Message(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # in the inbox from then
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # acked by the receiver
+    day: Mapped[date | None] = mapped_column(Date)  # the session's date when it was received
+    # harness.answers.Keys as JSON: what links it to what it answers (delivered messages only)
+    links: Mapped[str | None] = mapped_column(Text, deferred=True)
+    termijn: Mapped[str | None] = mapped_column(Text)  # JSON: an answer's deadline, judged
 
 
 class Freeze(Base):

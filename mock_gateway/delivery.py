@@ -19,6 +19,7 @@ from .auth import Caller
 from .db import ExchangeSession, Freeze, Message, reading, utcnow, writing
 from .judging import Judgement, judge_submission, record_delivery
 from .runtime import ApiError, Exchange
+from .termijn import stamp
 from harness.standard import find_message
 
 MAX_FINDINGS_IN_TEXT = 3
@@ -173,6 +174,7 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
             entry.identificatie = header.get("Identificatie")
             entry.status, entry.refusal_code = "afgekeurd", refusals.code(r.kind, who.role)
             entry.refusal_text = r.text
+            stamp(s, session, entry, j)
             s.add(entry)
             return _refusal(who, r.kind, r.text, entry_id, j)
         entry.receiver_code = routing["receiver_code"]
@@ -181,6 +183,7 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
         entry.status, entry.offered_at = "aangeboden", now
         if fault is not None and fault.kind == "delay":
             entry.status, entry.offered_at = "ontvangen", now + timedelta(seconds=fault.seconds)
+        stamp(s, session, entry, j)
         s.add(entry)
         if fault is not None and fault.kind == "duplicate":
             s.add(Message(id=uuid.uuid4().hex, seq=entry.seq + 1, session_id=session.id,
@@ -189,7 +192,8 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
                           berichtsoort=entry.berichtsoort, release=entry.release,
                           identificatie=entry.identificatie, verdict=entry.verdict,
                           size=entry.size, content=data, duplicate_of=entry.id,
-                          status=entry.status, received_at=now, offered_at=entry.offered_at))
+                          status=entry.status, received_at=now, offered_at=entry.offered_at,
+                          day=entry.day, termijn=entry.termijn))
         record_delivery(session, j)
         body = {"id": entry_id, "status": entry.status, "berichtsoort": entry.berichtsoort,
                 "verdict": f"/api/messages/{entry_id}/verdict",
@@ -208,5 +212,6 @@ def journal_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, ki
         s.add(Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
                       sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
                       status="afgekeurd", refusal_code=refusals.code(kind, who.role),
-                      refusal_text=text, size=size, content=data, received_at=utcnow()))
+                      refusal_text=text, size=size, content=data, received_at=utcnow(),
+                      day=session.clock()))
     return _refusal(who, kind, text, entry_id, None)

@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 from .auth import viewer
 from .db import Message, as_utc, reading, utcnow
 from .runtime import ApiError, exchange, not_found
+from .termijn import termijn_json
 
 bp = Blueprint("journal", __name__)
 
@@ -55,6 +56,8 @@ def entry_json(m: Message, now: datetime | None = None) -> dict:
         "duplicate_of": m.duplicate_of,
         "received_at": _stamp(m.received_at), "offered_at": _stamp(m.offered_at),
         "delivered_at": _stamp(m.delivered_at),
+        "day": m.day.isoformat() if m.day else None,  # the session's date it was received on
+        "termijn": termijn_json(m),
         "verdict": f"/api/messages/{m.id}/verdict",
     }
 

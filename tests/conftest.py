@@ -39,3 +39,18 @@ def official_schemas(official_xsd_paths) -> dict[str, etree.XMLSchema]:
 
 def official_examples() -> list[Path]:
     return sorted(ISTANDAARDEN.glob("*/examples/*.xml")) if ISTANDAARDEN.is_dir() else []
+
+
+# -- the mock exchange in a subprocess, one per module -----------------------------------
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory):
+    """One exchange server per module and database (PostgreSQL skips when unreachable)."""
+    from .exchange_support import serving
+    yield from serving(request.param, tmp_path_factory.mktemp(request.param))
+
+
+@pytest.fixture(scope="module")
+def sqlite_server(tmp_path_factory):
+    from .exchange_support import serving
+    yield from serving("sqlite", tmp_path_factory.mktemp("sqlite"))

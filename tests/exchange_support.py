@@ -1,7 +1,8 @@
 """Helpers for the exchange tests: a real server in a subprocess (`ketentest serve` or
 gunicorn) on 127.0.0.1, a database per run (a SQLite file, or a fresh schema in the local
 PostgreSQL that is dropped afterwards), and an HTTP client that checks every request and
-response against the exchange's OpenAPI document."""
+response against the exchange's OpenAPI document; the simulated parties as ExchangeAgents on a
+session, pumped on the session's clock."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +24,9 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from harness.factories import bericht, to_bytes
+from harness.parties import SimulatedAanbieder, SimulatedGemeente
+from harness.parties.exchange import ExchangeAgent
+from harness.profiles import Profile
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("KETENTEST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -149,6 +154,17 @@ class Server:
         self.log.close()
 
 
+def serving(kind: str, tmp: Path):
+    """A server on a database of `kind` for as long as the generator runs (a fixture's body)."""
+    url, cleanup = database_url(kind, tmp)
+    srv = Server(url, tmp / "server.log")
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        cleanup()
+
+
 # -- clients -----------------------------------------------------------------------------
 
 def http(check: bool = True) -> requests.Session:
@@ -187,6 +203,7 @@ class SessionClient:
         self.c, self.id = client, created["id"]
         self.parties = {p["role"]: Party(**p) for p in created["parties"]}
         self.gemeente, self.aanbieder = self.parties["gemeente"], self.parties["aanbieder"]
+        self.today: date | None = None  # the session's date, once set_clock set it
 
     def build(self, rel: str, message: str, **overrides) -> bytes:
         """A valid message between this session's gemeente and aanbieder (factories)."""
@@ -219,3 +236,64 @@ class SessionClient:
         r = self.admin("GET", "/messages", params=params)
         assert r.status_code == 200, r.text
         return r.json()["messages"]
+
+    def set_clock(self, day: date) -> date:
+        r = self.admin("POST", "/clock", json={"date": day.isoformat()})
+        assert r.status_code == 200, r.text
+        self.today = date.fromisoformat(r.json()["today"])
+        return self.today
+
+
+# -- simulated parties on the exchange ---------------------------------------------------
+
+def agents(server: Server, profile: Profile, rel: str = "iwmo-3.2", start: date | None = None,
+           aanbieder_profile: Profile | None = None):
+    """A new session (its clock set to `start`) and its gemeente and aanbieder as
+    ExchangeAgents playing `profile` (the aanbieder may play its own)."""
+    session = Client(server.url).new_session(release=rel)
+    if start is not None:
+        session.set_clock(start)
+    g, a = session.gemeente, session.aanbieder
+    gemeente = ExchangeAgent(server.url, g.token, SimulatedGemeente(profile, rel, g.code, a.code))
+    aanbieder = ExchangeAgent(server.url, a.token, SimulatedAanbieder(
+        aanbieder_profile or profile, rel, a.code, g.code))
+    return session, gemeente, aanbieder
+
+
+def run(session: SessionClient, day: date, *agents: ExchangeAgent, until: date | None = None,
+        rounds: int = 200) -> date:
+    """Pump the agents on the session's date `day` until nothing is pending (with `until`: up
+    to that day, on which the clock then stands). When a round moves nothing, the session's
+    clock (admin API) moves on to the first day a message falls due, so every message is sent,
+    and stamped, on its own day. Returns the last day."""
+    for _ in range(rounds):
+        if sum(agent.pump(day) for agent in agents):
+            continue
+        due = min((o.due for agent in agents for o in agent.pending), default=None)
+        if until is not None and (due is None or due > until):
+            if day >= until:
+                return day
+            due = until
+        if due is None:
+            return day
+        day = session.set_clock(due)
+    raise AssertionError(f"still busy after {rounds} rounds")
+
+
+def carried(node) -> list[str]:
+    """The RetourCodes a received retour message carries, besides 0200 and 0233."""
+    if isinstance(node, dict):
+        own = node.get("RetourCodes", {}) or {}
+        found = [c for c in own.get("RetourCode", []) if c not in ("0200", "0233")]
+        return found + [c for k, v in node.items() if k != "RetourCodes" for c in carried(v)]
+    if isinstance(node, list):
+        return [c for item in node for c in carried(item)]
+    return []
+
+
+def codes(agent: ExchangeAgent, message: str) -> list[list[str]]:
+    """Per message of this kind the agent received: the codes it carries (it must itself be
+    accepted)."""
+    got = agent.party.received(message)
+    assert all(r.accepted for r in got), [r.retourcodes for r in got]
+    return [carried(r.data) for r in got]

@@ -11,20 +11,10 @@ from lxml import etree
 from harness.factories import bericht, data, render, to_bytes
 from harness.standard import release
 
-from .exchange_support import Client, Server, database_url
+from .exchange_support import Client  # the server fixture: conftest
 
 RELEASES = ("iwmo-3.2", "ijw-3.2")
 OTHER_AGB = "11112222"
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(request.param)
-    url, cleanup = database_url(request.param, tmp)
-    srv = Server(url, tmp / "server.log")
-    yield srv
-    srv.stop()
-    cleanup()
 
 
 @pytest.fixture

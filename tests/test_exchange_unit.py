@@ -97,6 +97,31 @@ def test_migrations_run_once_and_reach_head(tmp_path):
     assert "chain_state" in {c["name"] for c in inspect(engine).get_columns("sessions")}
 
 
+def test_messages_journalled_before_the_termijn_migration_keep_null_day_and_termijn(tmp_path):
+    """0002 adds day, links and termijn: rows from before stay null and still list."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from mock_gateway.migrate import alembic_config
+    db = str(tmp_path / "old.db")
+    engine = create_engine(f"sqlite:///{db}")
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql(
+            "insert into sessions (id, release, gemeentecode, agb, created_at) "
+            "values ('s1', 'iwmo-3.2', '0363', '12345678', '2026-11-02 09:00:00')")
+        conn.exec_driver_sql(
+            "insert into messages (id, seq, session_id, sender_role, sender_code, receiver_role,"
+            " status, size, received_at) values ('m1', 1, 's1', 'gemeente', '0363', 'aanbieder',"
+            " 'afgekeurd', 10, '2026-11-02 09:00:00')")
+        conn.commit()
+    engine.dispose()
+    client = create_app(Config(database=db, admin_token="adm")).test_client()  # migrates to head
+    [entry] = client.get("/api/sessions/s1/messages", headers=ADMIN).json["messages"]
+    assert entry["id"] == "m1" and entry["day"] is None and entry["termijn"] is None
+
+
 def test_generated_admin_token_is_kept_across_starts(tmp_path, capsys):
     db = str(tmp_path / "a.db")
     first = create_app(Config(database=db))

@@ -3,79 +3,35 @@
 exchange's session."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from harness.parties import SimulatedAanbieder, SimulatedGemeente
-from harness.parties.exchange import ExchangeAgent, ExchangeError
+from harness.parties.exchange import ExchangeError
 from harness.profiles import builtin
 
-from .exchange_support import Client, Server
+from .exchange_support import agents as on_exchange
+from .exchange_support import codes, run
 
 TODAY = date(2026, 11, 2)  # a Monday
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("agents")
-    srv = Server(f"sqlite:///{tmp / 'exchange.db'}", tmp / "server.log")
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
-def agents(server):
-    session = Client(server.url).new_session(release="iwmo-3.2")
-    g, a = session.gemeente, session.aanbieder
-    profile = builtin("regio-accepteert")
-    gemeente = ExchangeAgent(server.url, g.token,
-                             SimulatedGemeente(profile, "iwmo-3.2", g.code, a.code))
-    aanbieder = ExchangeAgent(server.url, a.token,
-                              SimulatedAanbieder(profile, "iwmo-3.2", a.code, g.code))
-    return session, gemeente, aanbieder
-
-
-def run(day: date, *agents, rounds: int = 50) -> date:
-    """Pump both parties day by day until a day passes with nothing pending, sent or received."""
-    for _ in range(rounds):
-        busy = sum(agent.pump(day) for agent in agents)
-        if not busy and not any(agent.pending for agent in agents):
-            return day
-        if not busy:
-            day += timedelta(days=1)
-    raise AssertionError(f"still busy after {rounds} rounds")
-
-
-def carried(node) -> list[str]:
-    """The RetourCodes a received retour message carries, besides 0200 and 0233."""
-    if isinstance(node, dict):
-        own = node.get("RetourCodes", {}) or {}
-        found = [c for c in own.get("RetourCode", []) if c not in ("0200", "0233")]
-        return found + [c for k, v in node.items() if k != "RetourCodes" for c in carried(v)]
-    if isinstance(node, list):
-        return [c for item in node for c in carried(item)]
-    return []
-
-
-def codes(agent, message: str) -> list[list[str]]:
-    """Per received message: the codes it carries (it must itself be accepted)."""
-    got = agent.party.received(message)
-    assert all(r.accepted for r in got), [r.retourcodes for r in got]
-    return [carried(r.data) for r in got]
+def agents(sqlite_server):
+    return on_exchange(sqlite_server, builtin("regio-accepteert"), start=TODAY)
 
 
 def test_toewijzing_start_and_verzoek_through_the_exchange(agents):
     session, gemeente, aanbieder = agents
     gemeente.send(gemeente.party.toewijzing(TODAY, "02A01"), today=TODAY)
-    day = run(TODAY, gemeente, aanbieder)
+    day = run(session, TODAY, gemeente, aanbieder)
     assert codes(gemeente, "302") == [[]]
     [bsn] = aanbieder.party.toewijzingen
     aanbieder.send(aanbieder.party.start(day, bsn), today=day)
-    day = run(day, gemeente, aanbieder)
+    day = run(session, day, gemeente, aanbieder)
     assert codes(aanbieder, "306") == [[]]
     aanbieder.send(aanbieder.party.vot(day, ["03A01"], bsn=bsn), today=day)
-    run(day, gemeente, aanbieder)
+    run(session, day, gemeente, aanbieder)
     assert codes(aanbieder, "316") == [[]]
     assert codes(aanbieder, "301") == [[], []]  # the first toewijzing, then the VOT's
     assert codes(gemeente, "302") == [[], []]
@@ -95,7 +51,7 @@ def test_a_start_without_toewijzing_is_answered_with_9019(agents):
     start = party.emit("305", party.build("305", TODAY, Client={
         **party.build("305", TODAY)["Client"], "Bsn": "999993653"}), TODAY)
     aanbieder.send(start, today=TODAY)
-    run(TODAY, gemeente, aanbieder)
+    run(session, TODAY, gemeente, aanbieder)
     assert codes(aanbieder, "306") == [["9019"]]
 
 

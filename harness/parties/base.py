@@ -23,8 +23,9 @@ _serial = itertools.count(1)
 
 @dataclass(frozen=True, eq=False)
 class Outgoing:
-    """A message a party will send, and the day it is due to go out. `kind` and `received`
-    say which deadline it answers (clock.KINDS) and from when it runs.
+    """A message a party will send, and the day it is due to go out. A 305 or 307 has
+    `kind` levering and `received` the real start or stop it reports: its deadline runs from
+    then. (What an answer answers is read from its content: ``harness.answers``.)
 
     The XML is composed when `xml` is first read: read it on the due day (as the Simulation
     does), so that an answer sent later, e.g. a 301 after "in onderzoek", holds the party's
@@ -119,8 +120,7 @@ class Party:
             return None
         answer = self.release.message(etree_local_name(root))
         xml = to_bytes(root)
-        out = Outgoing(lambda: xml, due, answer.name, self.role,
-                       "declaratie" if declaratie else "retour", today)
+        out = Outgoing(lambda: xml, due, answer.name, self.role)
         self.sent.append(out)
         return out
 

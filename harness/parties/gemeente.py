@@ -79,22 +79,21 @@ class SimulatedGemeente(Party):
                 if t.get("Product") and t.get("RedenWijziging") != VERWIJDERD
                 and (t.get("Einddatum") is None or t["Einddatum"] >= from_day)]
 
-    def _decide(self, beleid: VerzoekBeleid, stacks: bool, today: date, dagtekening: date,
-                referentie: str, grant) -> list[Outgoing]:
+    def _decide(self, beleid: VerzoekBeleid, stacks: bool, today: date, referentie: str,
+                grant) -> list[Outgoing]:
         """The answers to one verzoek (a VOT product, or a whole VOW): the policy's decision,
         after a 319 'in onderzoek' when the profile says so. `grant(day)` makes the 301."""
         t = self.profile.termijnen
         first = self.due(today, t.verzoek)
-        out, final, kind = [], first, "verzoek"
+        out, final = [], first
         if beleid.in_onderzoek:
-            out.append(self._antwoord(referentie, IN_ONDERZOEK, None, first, today, "verzoek"))
-            final, kind = self.due(first, t.na_onderzoek), "na_onderzoek"
-            today = dagtekening  # the final answer's 8 weeks run from the verzoek's dagtekening
+            out.append(self._antwoord(referentie, IN_ONDERZOEK, None, first))
+            final = self.due(first, t.na_onderzoek)
         if beleid.toewijzen and stacks:
-            out.append(grant(final, kind, today))
+            out.append(grant(final))
         else:
             reden = beleid.reden if not beleid.toewijzen else STAPELING
-            out.append(self._antwoord(referentie, VERZOEK_AFGEWEZEN, reden, final, today, kind))
+            out.append(self._antwoord(referentie, VERZOEK_AFGEWEZEN, reden, final))
         return out
 
     def _vot(self, d: dict, today: date) -> list[Outgoing]:
@@ -103,7 +102,6 @@ class SimulatedGemeente(Party):
         self._client_from(client)
         bsn = client["Bsn"]
         asked = client["AangevraagdeProducten"]["AangevraagdProduct"]
-        dagtekening = d["Header"]["BerichtIdentificatie"]["Dagtekening"]
         out = []
         for p in asked:
             code = p["Product"]["Code"] if p.get("Product") else None
@@ -113,15 +111,15 @@ class SimulatedGemeente(Party):
                                          [*others, *self._running_codes(
                                              bsn, p["ToewijzingIngangsdatum"])])
 
-            def grant(day, kind, received, p=p):
+            def grant(day, p=p):
                 def decide(day):
                     self._new(bsn, day, product=p.get("Product"),
                               ingang=p["ToewijzingIngangsdatum"],
                               einde=p.get("ToewijzingEinddatum"), omvang=p.get("Omvang"),
                               budget=p.get("Budget"), referentie=p["ReferentieAanbieder"])
-                return self._send_301(bsn, day, kind, received, decide)
-            out += self._decide(self.profile.vot, stacks, today, dagtekening,
-                                p["ReferentieAanbieder"], grant)
+                return self._send_301(bsn, day, decide)
+            out += self._decide(self.profile.vot, stacks, today, p["ReferentieAanbieder"],
+                                grant)
         return out
 
     def _vow(self, d: dict, today: date) -> list[Outgoing]:
@@ -130,7 +128,6 @@ class SimulatedGemeente(Party):
         a new toewijzing, nieuwe ones are added."""
         bsn = d["Client"]["Bsn"]
         verzoek = d["Client"]["Verzoek"]
-        dagtekening = d["Header"]["BerichtIdentificatie"]["Dagtekening"]
         ongewijzigd = [p["ToewijzingNummer"] for p in
                        (verzoek.get("OngewijzigdeProducten") or {}).get("OngewijzigdProduct", [])]
         wijzig = (verzoek.get("TeWijzigenProducten") or {}).get("TeWijzigenProduct", [])
@@ -160,24 +157,23 @@ class SimulatedGemeente(Party):
                           einde=p.get("Einddatum"), omvang=p.get("Omvang"),
                           budget=p.get("Budget"), referentie=verzoek["ReferentieAanbieder"])
 
-        def grant(day, kind, received):
-            return self._send_301(bsn, day, kind, received, decide)
+        def grant(day):
+            return self._send_301(bsn, day, decide)
         if bsn not in self.clients or not any(n in known for n in
                                               ongewijzigd + [w["ToewijzingNummer"] for w in wijzig]):
             # no toewijzing of ours to change: this is a new request (reason 1)
             beleid = VerzoekBeleid("afwijzen", NIEUWE_AANVRAAG)
-            return self._decide(beleid, stacks, today, dagtekening,
-                                verzoek["ReferentieAanbieder"], grant)
-        return self._decide(self.profile.vow, stacks, today, dagtekening,
-                            verzoek["ReferentieAanbieder"], grant)
+            return self._decide(beleid, stacks, today, verzoek["ReferentieAanbieder"], grant)
+        return self._decide(self.profile.vow, stacks, today, verzoek["ReferentieAanbieder"],
+                            grant)
 
-    def _antwoord(self, referentie: str, antwoord: str, reden: str | None, day: date,
-                  received: date, kind: str) -> Outgoing:
+    def _antwoord(self, referentie: str, antwoord: str, reden: str | None,
+                  day: date) -> Outgoing:
         body = {"ReferentieAanbieder": referentie, "VerzoekAntwoord": antwoord,
                 "RedenAfwijzingVerzoek": reden}
         if reden == "8" and self.release.standard == "ijw":  # TR377: name the gemeente
             body["Woonplaatsbeginsel"] = {"Gemeente": self.gemeente}
-        return self.emit("319", self.build("319", day, Antwoord=body), day, kind, received)
+        return self.emit("319", self.build("319", day, Antwoord=body), day)
 
     # ------------------------------------------------------------ toewijzingen
     def _new(self, bsn: str, day: date, product: dict | None, ingang: date,
@@ -198,8 +194,7 @@ class SimulatedGemeente(Party):
             t.update(Einddatum=einde, RedenWijziging=reden)
         self.changed.setdefault(bsn, set()).add(t["ToewijzingNummer"])
 
-    def _send_301(self, bsn: str, day: date, kind: str | None = None,
-                  received: date | None = None, decide=None) -> Outgoing:
+    def _send_301(self, bsn: str, day: date, decide=None) -> Outgoing:
         """The 301 for one client, created on `day`: every toewijzing valid on or after that
         day plus every one changed since the previous 301. `decide()`, the decision it
         carries, changes the toewijzingen on that day, not before: an earlier 301 does not
@@ -216,7 +211,7 @@ class SimulatedGemeente(Party):
             client = {**self.clients[bsn],
                       "ToegewezenProducten": {"ToegewezenProduct": products}}
             return self.build("301", day, Client=client)
-        return self.emit("301", content if decide else content(), day, kind, received)
+        return self.emit("301", content if decide else content(), day)
 
     def _toewijzing(self, bsn: str, nummer: int) -> dict:
         for t in self.toewijzingen.get(bsn, []):

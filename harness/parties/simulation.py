@@ -2,9 +2,10 @@
 
 Each message a party sends waits until its due date; on that day it is judged as its
 receiver would (``harness.chain.judge`` with the regio profile's products, on the day of
-delivery, against the chain so far) and handed to the receiver, whose answers join the queue. The journal records every
-delivery with its verdict and, for an answer, whether it came within its deadline. (The mock
-exchange takes the place of this driver later; the parties stay the same.)
+delivery, against the chain so far) and handed to the receiver, whose answers join the
+queue. The journal records every delivery with its verdict and, for an answer, whether it
+came within its deadline: linked to what it answers by its content (``harness.answers``, as
+the exchange's journal does).
 
     sim = Simulation(builtin("regio-accepteert"), "iwmo-3.2", start=date(2026, 11, 2))
     sim.send(sim.gemeente.toewijzing(sim.today, "02A01"))
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..answers import Keys, answered, keys
 from ..clock import KALENDER, Clock, Kalender, Termijn
 from ..profiles import Profile
 from ..standard import release as get_release
@@ -55,6 +57,7 @@ class Simulation:
                                             kalender=kalender)
         self.queue: list[Outgoing] = []
         self.journal: list[Delivery] = []
+        self.keys: list[Keys] = []  # of every delivered message, to link answers to
         self.state = ChainState()  # one chain between the two: both judge against it
 
     @property
@@ -84,9 +87,18 @@ class Simulation:
         verdict = judge(self.state, o.xml, o.message,
                         self.profile.context(self.today, self.release))
         self.state.record(verdict)
-        self.journal.append(Delivery(o, self.today, receiver, verdict,
-                                     o.termijn(self.clock.kalender)))
+        self.journal.append(Delivery(o, self.today, receiver, verdict, self._termijn(o, verdict)))
         self.queue.extend(self.party(receiver).receive(o.xml, verdict, self.today))
+
+    def _termijn(self, o: Outgoing, verdict: Verdict) -> Termijn | None:
+        """An answer's termijn, from what it answers; else a 305/307's report deadline."""
+        k = None if verdict.root is None else keys(verdict.root, self.today,
+                                                   ref=str(len(self.journal)))
+        if k is None:
+            return o.termijn(self.clock.kalender)
+        link = answered(k, self.keys, self.clock.kalender)
+        self.keys.append(k)
+        return link.termijn if link else o.termijn(self.clock.kalender)
 
     def advance(self, days: int = 0, werkdagen: int = 0) -> date:
         """Move the clock, delivering every message that falls due on the way."""

@@ -1,0 +1,48 @@
+"""The journal's deadlines: each message is stamped with the session's date it was received
+on; a delivered one also with its links (``harness.answers.Keys``), and an answer with the
+termijn of what it answers (``harness.answers.answered``: the linking itself is pure and lives
+in the harness; here only the query for the earlier messages it needs). Runs in delivery's
+write transaction, under the session's lock, so earlier means earlier in arrival order."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from harness.answers import Keys, answered, keys, wanted
+
+from .db import ExchangeSession, Message
+from .judging import Judgement
+
+
+def _earlier(s, session_id: str, answer: Keys) -> list[Keys]:
+    """The delivered messages of the session the answer may answer, in arrival order."""
+    need = wanted(answer)
+    if need is None:
+        return []
+    names, identificatie = need
+    q = select(Message.id, Message.links).where(
+        Message.session_id == session_id, Message.status != "afgekeurd",
+        Message.duplicate_of.is_(None), Message.links.is_not(None),
+        Message.berichtsoort.in_(names))
+    if identificatie is not None:
+        q = q.where(Message.identificatie == identificatie)
+    return [Keys.from_json(links, ref=id_) for id_, links in s.execute(q.order_by(Message.seq))]
+
+
+def stamp(s, session: ExchangeSession, entry: Message, j: Judgement | None) -> None:
+    """Set `entry.day`; for a delivered message (judged, not refused) also its links and, when
+    it answers an earlier one, its termijn. Call before `entry` joins the session `s`."""
+    entry.day = session.clock()
+    if j is None or entry.status == "afgekeurd" or j.verdict.root is None:
+        return
+    k = keys(j.verdict.root, entry.day, ref=entry.id)
+    if k is None:
+        return
+    entry.links = k.to_json()
+    link = answered(k, _earlier(s, session.id, k))
+    entry.termijn = json.dumps(link.as_dict()) if link else None
+
+
+def termijn_json(m: Message) -> dict | None:
+    return json.loads(m.termijn) if m.termijn else None
