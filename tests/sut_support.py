@@ -32,12 +32,13 @@ def set_text(local_name: str, change):
 
 
 class FakeSut:
-    def __init__(self, role: str, faults: dict | None = None, answer_every: float = 0.1,
+    def __init__(self, role: str, faults: dict | None = None, answer_delay: float = 0.0,
                  copies: dict | None = None):
         self.role = role
+        self.answer_delay = answer_delay  # seconds before an answer goes out (a slow system)
+        self.acting = False  # performing a triggered action (not answering)
         self.faults = faults or {}  # message id -> fault(root)
         self.copies = copies or {}  # message id -> how many times an answer is sent
-        self.answer_every = answer_every
         self.agent: ExchangeAgent | None = None
         self.today = date.today()
         self.errors: list[str] = []
@@ -108,7 +109,13 @@ class FakeSut:
                 agent.pending = _FaultyList(self)
                 self.agent = agent
                 return
-            self.agent.send(self.perform(self.agent.party, facts), today=self.today)
+            if facts["action"] == "klok":
+                return
+            self.acting = True
+            try:
+                self.agent.send(self.perform(self.agent.party, facts), today=self.today)
+            finally:
+                self.acting = False
 
     def perform(self, party, facts: dict) -> Outgoing:
         action, bsn, today = facts["action"], facts.get("bsn") or None, self.today
@@ -132,11 +139,14 @@ class FakeSut:
             return party.vow(today, bsn, wijzigen={nummer: t["Omvang"]["Volume"] + 1})
         if action == "declaratie":
             return party.declaratie(today)
+        if action == "declaratie-correctie":
+            ref, regel = list(party.gedeclareerd.items())[-1]
+            return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})
         raise ValueError(f"the fake system does not know action {action}")
 
     def _answer_loop(self):
         while not self._stop.is_set():
-            time.sleep(self.answer_every)
+            time.sleep(0.1)
             with self.lock:
                 if self.agent is None:
                     continue
@@ -154,8 +164,11 @@ class _FaultyList(list):
         self.sut = sut
 
     def extend(self, outgoing):
-        for o in outgoing:
-            super().extend(self.sut._faulty(o))
+        outgoing = [f for o in outgoing for f in self.sut._faulty(o)]
+        if self.sut.answer_delay and not self.sut.acting and outgoing:
+            threading.Timer(self.sut.answer_delay, super().extend, [outgoing]).start()
+        else:
+            super().extend(outgoing)
 
     def append(self, o):
         self.extend([o])

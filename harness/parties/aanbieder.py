@@ -168,11 +168,14 @@ class SimulatedAanbieder(Party):
              einddatum: date | None = None, tijdelijk: bool = False,
              reden: str | None = None) -> Outgoing:
         """A 307: care stopped on `einddatum` (default today), temporarily (RedenBeeindiging
-        20) or for good (default: volgens plan, or `reden`)."""
+        20) or for good (default: volgens plan, or `reden`), for the given toewijzingen
+        (default: the running ones, or else the last one stopped)."""
         reden = TIJDELIJK if tijdelijk else (reden or VOLGENS_PLAN[self.release.standard])
         producten = []
         running = [n for (b, n), lv in self.leveringen.items() if b == bsn and lv[-1].einde is None]
-        for n in nummers or running:
+        # nothing running: a definitive stop after a temporary one stops the last levering
+        last = [n for (b, n) in self.leveringen if b == bsn][-1:]
+        for n in nummers or running or last:
             levering = self.leveringen[(bsn, n)][-1]
             levering.einde, levering.tijdelijk = einddatum or today, tijdelijk
             t = self.toewijzing(bsn, n)

@@ -249,7 +249,7 @@ class SimulatedGemeente(Party):
                  reden: str | None = "4") -> Outgoing:
         """A 319 on the verzoek `referentie`, sent today (refusing it with `reden` by
         default; VerzoekAntwoord 2 "in onderzoek" takes no reden)."""
-        return self._antwoord(referentie, antwoord, reden, today, today, "verzoek")
+        return self._antwoord(referentie, antwoord, reden, today)
 
     def wijziging(self, today: date, bsn: str, nummer: int, einddatum: date,
                   reden: str | None = None) -> Outgoing:

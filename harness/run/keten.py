@@ -162,6 +162,10 @@ class Keten:
         self.today = start
         client.set_clock(self.session, start)
         g, a = self.codes["gemeente"], self.codes["aanbieder"]
+        if sut is not None:
+            # beside a real system the clock may not run ahead of the system's own: the
+            # simulated party answers on the day (the deadlines are the system's to keep)
+            profile = profile.with_termijnen(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
         made = {"gemeente": lambda: SimulatedGemeente(profile, release, g, a),
                 "aanbieder": lambda: SimulatedAanbieder(profile, release, a, g)}
         self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role]())
@@ -204,6 +208,8 @@ class Keten:
             raise ValueError(f"the clock only moves forward ({self.today} -> {day})")
         self.today = day
         self.client.set_clock(self.session, day)
+        if self.sut_driver is not None:
+            self.sut_driver.fire(self, "klok", {})  # the system's date moves along
 
     def _pump(self) -> int:
         return sum(agent.pump(self.today) for agent in self.agents.values())

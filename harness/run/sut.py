@@ -12,7 +12,8 @@ session's date, and the action's own facts (client BSN, product, ToewijzingNumme
 - a URL gets them as a JSON object in a POST and must answer 2xx.
 
 The action `sessie` fires when a scenario opens its session, before any other action, so an
-adapter can point the system at the new party code and token.
+adapter can point the system at the new party code and token; `klok` fires whenever the
+session's date moves (e.g. "de maand is om"), so the system's date can follow.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .keten import ChainFailure
 ACTIONS = {
     "sessie": ("beide", "gebruik de nieuwe sessie: partijcode {code}, token {token}, "
                         "exchange {exchange}"),
+    "klok": ("beide", "zet de datum van het systeem op {today}"),
     "toewijzing": ("gemeente", "stuur een toewijzing (301) voor product {product} aan client "
                                "{bsn} (een nieuwe client als leeg)"),
     "toewijzing-intrekken": ("gemeente", "trek toewijzing {toewijzing} van client {bsn} in "

@@ -224,8 +224,9 @@ def levering_starten(keten: Keten) -> None:
 
 @when("de aanbieder de levering herstart")
 def levering_herstarten(keten: Keten) -> None:
-    """Als de aanbieder de levering herstart: a 305 starting again today, after a temporary
-    stop."""
+    """Als de aanbieder de levering herstart: the next werkdag, a 305 starting again after a
+    temporary stop."""
+    keten.set_today(KALENDER.add_werkdagen(keten.today, 1))
     _start(keten, "herstart")
 
 
@@ -271,14 +272,8 @@ def start_verwijderen(keten: Keten) -> None:
 
 def _stop(keten: Keten, tijdelijk: bool) -> None:
     bsn = _client(keten)
-
-    def stop(a, today):
-        running = [n for (b, n), lv in a.leveringen.items() if b == bsn and lv[-1].einde is None]
-        # after a definitive stop there is nothing running: stop the last levering again
-        nummers = None if running else [n for (b, n) in a.leveringen if b == bsn][-1:]
-        return a.stop(today, bsn, nummers=nummers, tijdelijk=tijdelijk)
-    keten.act("aanbieder", "stop-tijdelijk" if tijdelijk else "stop-definitief", "307", stop,
-              bsn=bsn)
+    keten.act("aanbieder", "stop-tijdelijk" if tijdelijk else "stop-definitief", "307",
+              lambda a, today: a.stop(today, bsn, tijdelijk=tijdelijk), bsn=bsn)
 
 
 @given("de aanbieder heeft de levering definitief gestopt")

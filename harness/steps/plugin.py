@@ -61,6 +61,15 @@ def ketentest_run(pytestconfig):
 RUN_KEY = pytest.StashKey[Run]()
 
 
+def pytest_runtest_setup(item) -> None:
+    """@fout-aanbieder / @fout-gemeente: in this scenario that party deliberately sends a
+    message the other must reject, which a system under test will not do on request."""
+    sut = item.config.getoption("--ketentest-sut", "none")
+    if sut != "none" and item.get_closest_marker(f"fout-{sut}") is not None:
+        pytest.skip(f"@fout-{sut}: the {sut} deliberately sends a faulty message here; "
+                    f"the {sut} is the system under test")
+
+
 def pytest_bdd_after_scenario(request, feature, scenario) -> None:
     """A scenario whose steps all passed still fails if the system under test sent anything
     in it that breaks the rules."""

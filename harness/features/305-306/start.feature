@@ -37,7 +37,7 @@ Functionaliteit: Start levering (305) en retour (306)
     Als de aanbieder de levering start
     Dan ontvangt de aanbieder een 306 zonder retourcodes
 
-  @305-306 @TR063 @9063
+  @305-306 @TR063 @9063 @fout-aanbieder
   Scenario: Een start verwijderen die er niet is wordt afgewezen
     Als de aanbieder de start verwijdert
     Dan ontvangt de aanbieder een 306 met retourcode "9063"

@@ -28,7 +28,7 @@ Functionaliteit: Stop levering (307) en retour (308)
     Als de aanbieder de levering herstart
     Dan ontvangt de aanbieder een 306 zonder retourcodes
 
-  @307-308 @TR415 @9415
+  @307-308 @TR415 @9415 @fout-aanbieder
   Scenario: Na een definitieve stop volgt geen tweede stop
     Gegeven de aanbieder heeft de levering definitief gestopt
     Als de aanbieder de levering definitief stopt
@@ -39,7 +39,7 @@ Functionaliteit: Stop levering (307) en retour (308)
     Als de aanbieder een stop stuurt die bij geen start hoort
     Dan ontvangt de aanbieder een 308 met retourcode "9069"
 
-  @307-308 @TR063 @TR071 @9071
+  @307-308 @TR063 @TR071 @9071 @fout-aanbieder
   Scenario: Een gestopte start kan niet verwijderd worden
     Gegeven de aanbieder heeft de levering definitief gestopt
     Als de aanbieder de start verwijdert
