@@ -293,6 +293,38 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
 
 
 @main.command()
+@click.argument("chains", nargs=-1, type=click.Choice(["toewijzing", "levering", "verzoek",
+                                                        "wijziging", "declaratie"]))
+@click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
+              help="Regio profile (name or YAML file) both parties follow.")
+@click.option("--release", type=click.Choice(list(RELEASES)), default="iwmo-3.2",
+              show_default=True)
+@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD", help="The first day.")
+@click.option("--exchange", metavar="URL", help="Run on this exchange (default: embedded).")
+@click.option("--admin-token", envvar="KETENTEST_ADMIN_TOKEN", metavar="TOKEN")
+def simulate(chains, profile, release, today, exchange, admin_token):
+    """Play chains between a simulated gemeente and aanbieder on the exchange and print each
+    message with its verdict and termijn (all chains when none is named)."""
+    from .run.run import Run
+    from .run.simulate import CHAINS, simulate as play, table
+
+    if exchange and not admin_token:
+        raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
+    run = Run(exchange=exchange, admin_token=admin_token, release=release, profile=profile,
+              today=today)
+    try:
+        run.start()
+        for chain in chains or CHAINS:
+            keten = run.open(None)
+            click.echo(f"\n{chain} ({release}, {profile}, session {keten.session})")
+            click.echo(table(play(keten, chain)))
+    except Exception as e:  # a profile that does not load, an exchange that is not there
+        raise click.ClickException(str(e)) from None
+    finally:
+        run.stop()
+
+
+@main.command()
 def steps():
     """List the steps a scenario can use, with what each does."""
     from .steps.listing import step_listing

@@ -198,3 +198,22 @@ def test_a_gemeente_answering_a_vow_twice_fails_on_tr365(tmp_path):
     assert code == 1
     status, error = results["In de regio die elk VOW weigert volgt een 319 met reden 4"]
     assert status == "failed" and "TR365" in error
+
+
+def test_simulate_prints_each_chain_with_verdicts_and_termijnen(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "simulate", "wijziging",
+                           "declaratie", "--profile", "regio-weigert-vow", "--today", TODAY],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any("WMO319" in line and "accepted" in line and "on time" in line for line in lines)
+    assert any(line.startswith("2026-12-") and "WMO325" in line and "on time" in line
+               for line in lines)  # the 325 on the profile's delay, in the next month
+
+
+def test_simulate_with_an_unknown_profile_says_so(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "simulate", "--profile",
+                           "regio-bestaat-niet"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "regio-bestaat-niet" in done.stderr

@@ -37,8 +37,9 @@ class Run:
     database: Path | None = None  # the embedded exchange's SQLite file
     current: Keten | None = None  # the scenario running now (for the reports)
 
+    _embedded = None
+
     def start(self) -> None:
-        self._embedded = None
         if self.exchange is None:
             from .embedded import EmbeddedExchange
             db = self.database or Path(tempfile.mkdtemp(prefix="ketentest-")) / "journal.db"
