@@ -39,13 +39,14 @@ exchange may also deliver the same Fo01 asynchronously (`refused` hears it).
 """
 from .build import (build_bv03, build_di01, build_du01, build_fo01, fo01_element,
                     new_referentienummer, soap_fault, wrap_for_gemeente)
-from .endpoint import CONTENT_TYPE, handle_soap
+from .endpoint import CONTENT_TYPE, handle_soap, refuse
 from .envelope import (Envelope, Fout, Parameters, Parties, PartyBook, Sent, Stuurgegevens,
-                       Systeem, check_envelope)
+                       Systeem, UUID4, check_envelope, oversized)
 from .faults import CODES, StufFault
 from .wsdl import render_wsdl
 
 __all__ = ["CODES", "CONTENT_TYPE", "Envelope", "Fout", "Parameters", "Parties", "PartyBook",
            "Sent", "StufFault", "Stuurgegevens", "Systeem", "build_bv03", "build_di01",
            "build_du01", "build_fo01", "check_envelope", "fo01_element", "handle_soap",
-           "new_referentienummer", "render_wsdl", "soap_fault", "wrap_for_gemeente"]
+           "new_referentienummer", "oversized", "refuse", "render_wsdl", "soap_fault", "UUID4",
+           "wrap_for_gemeente"]
