@@ -56,6 +56,11 @@ def entry_json(m: Message, now: datetime | None = None) -> dict:
         "received_at": _stamp(m.received_at), "offered_at": _stamp(m.offered_at),
         "delivered_at": _stamp(m.delivered_at),
         "verdict": f"/api/messages/{m.id}/verdict",
+        "referentienummer": m.referentienummer, "cross_ref": m.cross_ref,
+        "push": None if not (m.push_attempts or m.pushed_at) else {
+            "pushed_at": _stamp(m.pushed_at), "attempts": m.push_attempts,
+            "next_attempt": _stamp(m.push_next) if m.pushed_at is None else None,
+            "error": m.push_error},
     }
 
 

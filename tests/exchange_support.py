@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("KETENTEST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ADMIN = "test-admin-token"
 XML = "application/xml"
+SOAP = "text/xml"  # the GGk StUF endpoint (SOAP 1.1)
 
 
 def _raw(value, **_params):
@@ -35,7 +36,7 @@ def _raw(value, **_params):
 
 _SPEC = OpenAPI.from_dict(
     json.loads((ROOT / "mock_gateway" / "openapi.json").read_text()),
-    config=Config(extra_media_type_deserializers={XML: _raw}))
+    config=Config(extra_media_type_deserializers={XML: _raw, SOAP: _raw}))
 
 
 def check_against_openapi(response: requests.Response, *_args, **_kwargs):
@@ -97,8 +98,10 @@ def free_port() -> int:
 class Server:
     """The exchange in a subprocess; `kill()` is kill -9."""
 
-    def __init__(self, database: str, log: Path, gunicorn_workers: int = 0):
-        env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN}
+    def __init__(self, database: str, log: Path, gunicorn_workers: int = 0,
+                 env: dict | None = None):
+        env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
+               **(env or {})}
         self.log = open(log, "ab")
         if gunicorn_workers:
             port = free_port()
