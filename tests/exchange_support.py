@@ -12,8 +12,10 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -150,6 +152,19 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
         self.log.close()
+
+
+@contextmanager
+def running_server(tmp: Path, kind: str = "sqlite", **kw) -> Iterator[Server]:
+    """A server on a database of `kind` (sqlite, postgresql) in `tmp`; stopped and its
+    database dropped afterwards."""
+    url, cleanup = database_url(kind, tmp)
+    srv = Server(url, tmp / "server.log", **kw)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        cleanup()
 
 
 # -- clients -----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from mock_gateway.stuf import (PartyBook, StufFault, Systeem, build_di01, build_
 from mock_gateway.stuf.schema import GGK_NS, SOAP_NS, STUF_NS, schema
 
 from .conftest import REFERENCE
-from .exchange_support import Client, Server, database_url, http
+from .exchange_support import Client, http, running_server
 from .stuf_gemeente import SOAP_TYPE, GemeenteEndpoint, StufGemeente, body_element
 from .test_parties_on_exchange import codes
 
@@ -37,10 +37,8 @@ TODAY = date(2026, 11, 2)  # a Monday
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("ggk")
-    srv = Server(f"sqlite:///{tmp / 'exchange.db'}", tmp / "server.log")
-    yield srv
-    srv.stop()
+    with running_server(tmp_path_factory.mktemp("ggk")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -426,6 +424,15 @@ def test_an_unreachable_endpoint_loses_nothing(client, endpoint):
     assert len(endpoint.wait(1, timeout=5)) == 1  # at once, not after the back-off
 
 
+def test_a_duplicate_fault_pushes_the_same_referentienummer_twice(client, endpoint):
+    s = client.new_session(ggk_url=endpoint.url)
+    s.admin("POST", "/faults", json={"kind": "duplicate", "count": 1, "party": "aanbieder"})
+    assert s.submit(s.aanbieder, s.build("iwmo-3.2", "305")).status_code == 202
+    refs = [body_element(m).findtext("GGK:stuurgegevens/StUF:referentienummer", namespaces=NS)
+            for m in endpoint.wait(2)]
+    assert refs[0] == refs[1]
+
+
 def test_a_refused_envelopes_fo01_is_pushed_too(client, endpoint):
     s = client.new_session(ggk_url=endpoint.url)
     msg = di01(s, ontvanger="99999999")
@@ -483,25 +490,18 @@ def test_wsdl_is_served_with_the_exchanges_address(server, client, tmp_path):
 
 
 def test_wsdl_names_the_configured_public_url(tmp_path):
-    srv = Server(f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "server.log",
-                 env={"KETENTEST_PUBLIC_URL": "https://ketentest.example/"})
-    try:
+    with running_server(tmp_path, env={"KETENTEST_PUBLIC_URL": "https://ketentest.example/"}) \
+            as srv:
         r = http().get(srv.url + "/ggk?wsdl")
         assert _wsdl_address(r.content, tmp_path) == "https://ketentest.example/ggk"
-    finally:
-        srv.stop()
 
 
 # --- the done criterion: a gemeente system that speaks only StUF --------------------------------
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def any_server(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(f"ggk-{request.param}")
-    url, cleanup = database_url(request.param, tmp)
-    srv = Server(url, tmp / "server.log")
-    yield srv
-    srv.stop()
-    cleanup()
+    with running_server(tmp_path_factory.mktemp(f"ggk-{request.param}"), request.param) as srv:
+        yield srv
 
 
 def run(day: date, gemeente: StufGemeente, aanbieder: ExchangeAgent, session,

@@ -25,9 +25,9 @@ port type itself, and the GGk calls it. There is no retrieval operation in the W
 model would be ketentest's invention that no gemeente system implements. Hence: the exchange
 pushes to the endpoint URL configured for the gemeente, using `wrap_for_gemeente` for an
 aanbieder's iWmo/iJw message (Di01 for 305/307/315/317/323, Du01 with the crossRefnummer of the
-gemeente's Di01 for 302/.../320) and `build_fo01` for a refusal, and accepts any 2xx (a Bv03 as
-in the WSDL, or empty) as delivered. A gemeente system refuses an unreadable payload by calling
-the exchange's Fo01 operation with code StUF055.
+gemeente's Di01 for 302/.../320) and `build_fo01` for a refusal, and takes a 2xx with a Bv03 (as
+in the WSDL) or an empty body as delivered (mock_gateway/push.py). A gemeente system refuses an
+unreadable payload by calling the exchange's Fo01 operation with code StUF055.
 
 Acknowledgement: the WSDL gives every operation the output Bv03, so the endpoint answers an
 accepted message with a Bv03 (its crossRefnummer is the message's referentienummer). The
