@@ -213,7 +213,10 @@ def schemas(release_name, out):
               help="A SQLite file, or postgresql://user@host/db for a shared exchange.")
 @click.option("--admin-token", envvar="KETENTEST_ADMIN_TOKEN", metavar="TOKEN",
               help="The admin's bearer token (default: KETENTEST_ADMIN_TOKEN, else a new one).")
-def serve(host, port, database, admin_token):
+@click.option("--public-url", envvar="KETENTEST_PUBLIC_URL", metavar="URL",
+              help="The exchange's address as clients reach it (e.g. behind a proxy); the "
+                   "WSDL at /ggk?wsdl names {URL}/ggk. Default: the address of each request.")
+def serve(host, port, database, admin_token, public_url):
     """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
     import secrets
 
@@ -222,7 +225,7 @@ def serve(host, port, database, admin_token):
     from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
 
     token = admin_token or secrets.token_urlsafe(32)
-    app = create_app(Config(database=database, admin_token=token))
+    app = create_app(Config(database=database, admin_token=token, public_url=public_url))
     server = make_server(host, port, app, threaded=True)
     click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
                f"(database {database})")

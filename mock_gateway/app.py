@@ -9,11 +9,12 @@ from flask import Flask, jsonify
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from . import admin, journal, mailbox, openapi, sessions
+from . import admin, ggk, journal, mailbox, openapi, sessions
 from .auth import new_token
 from .config import Config
 from .db import Setting, make_engine, token_hash, writer, writing
 from .migrate import upgrade
+from .push import Pusher, pending
 from .runtime import ApiError, Exchange
 
 log = logging.getLogger("mock_gateway")
@@ -63,9 +64,13 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     app = Flask(__name__)
     app.json.sort_keys = False
-    app.extensions["ketentest"] = Exchange(config, engine, engine_w, admin_hash)
+    ex = Exchange(config, engine, engine_w, admin_hash)
+    ex.pusher = Pusher(ex)
+    if pending(engine):  # pushes left over from before a restart
+        ex.pusher.kick()
+    app.extensions["ketentest"] = ex
     app.extensions["ketentest.generated_admin_token"] = generated
-    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, openapi.bp):
+    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, openapi.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(ApiError)

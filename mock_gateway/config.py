@@ -17,12 +17,16 @@ class Config:
     admin_token: str | None = None  # None: the one stored in the database (generated once)
     max_bytes: int = MAX_BYTES
     max_delay: float = 60.0  # seconds a delay fault may hold a delivery
+    # the exchange's address as clients reach it (behind a proxy), e.g. https://kt.example;
+    # None: the address of each request. The WSDL's service location is {public_url}/ggk.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, environ=os.environ) -> "Config":
-        """KETENTEST_DATABASE, KETENTEST_ADMIN_TOKEN."""
+        """KETENTEST_DATABASE, KETENTEST_ADMIN_TOKEN, KETENTEST_PUBLIC_URL."""
         return cls(database=environ.get("KETENTEST_DATABASE") or DEFAULT_DATABASE,
-                   admin_token=environ.get("KETENTEST_ADMIN_TOKEN") or None)
+                   admin_token=environ.get("KETENTEST_ADMIN_TOKEN") or None,
+                   public_url=environ.get("KETENTEST_PUBLIC_URL") or None)
 
 
 def database_url(text: str) -> URL:

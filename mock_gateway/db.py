@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import (Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint, create_engine, event)
+from sqlalchemy import (Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint, create_engine, event)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -55,6 +55,8 @@ class ExchangeSession(Base):
     today: Mapped[date | None] = mapped_column(Date)  # the simulated date; None: the real one
     chain_state: Mapped[str | None] = mapped_column(Text)  # harness.chain's ChainState JSON
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the gemeente system's own OntvangAsynchroon endpoint: messages for it are pushed there
+    ggk_url: Mapped[str | None] = mapped_column(String(500))
 
     parties: Mapped[list["Party"]] = relationship(back_populates="session", cascade="all, delete-orphan",
                                                   passive_deletes=True)
@@ -82,7 +84,8 @@ class Party(Base):
 class Message(Base):
     """The journal: every submission, delivered or refused, with its verdict."""
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),)
+    __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),
+                      Index("ix_messages_referentienummer", "session_id", "referentienummer"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, index=True)  # order of arrival within the session
@@ -111,6 +114,17 @@ class Message(Base):
     # harness.answers.Keys as JSON: what links it to what it answers (delivered messages only)
     links: Mapped[str | None] = mapped_column(Text, deferred=True)
     termijn: Mapped[str | None] = mapped_column(Text)  # JSON: an answer's deadline, judged
+    # GGk envelope references: a delivered message's referentienummer (its envelope's, or one
+    # the exchange gave it), and for a retour or Fo01 the referentienummer it answers
+    referentienummer: Mapped[str | None] = mapped_column(String(40))
+    cross_ref: Mapped[str | None] = mapped_column(String(40))
+    # the Fo01 the exchange answered a refused GGk envelope with (pushed to the gemeente too)
+    stuf_answer: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # push to the session's ggk_url: done at pushed_at; else attempts so far, next try, last error
+    pushed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    push_next: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    push_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Freeze(Base):

@@ -3,7 +3,15 @@ transaction that holds the session's lock (the verdict itself is computed before
 under the lock only when the session's clock or chain state moved meanwhile). Either the message is stored and offered to the
 receiver (202), or it is journalled as afgekeurd with the hubs' code (4xx), or an injected
 transport fault answers with an error and nothing is stored. Nothing is answered 202 that is
-not committed."""
+not committed.
+
+Both doors of the exchange come through here: POST /api/messages (the XML itself) and POST /ggk
+(the payload of a StUF envelope, with the envelope's references in `Envelope`), so a message
+gets the same verdict, checks and journal entry whichever way it came in.
+
+Every delivered message gets a referentienummer (its envelope's, or a fresh UUID v4, as the
+hubs give one to what they pass on) and a retour the referentienummer of the heen message it
+answers (`cross_ref`): the GGk envelopes pushed to a gemeente carry them (push.py)."""
 from __future__ import annotations
 
 import uuid
@@ -40,6 +48,22 @@ class Outcome:
     status: int
     body: dict
     headers: dict = field(default_factory=dict)
+    kind: str | None = None  # the refusal's kind (refusals.REFUSALS); None when delivered
+    push: bool = False  # a message for a gemeente with a push endpoint: wake the pusher
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The references of the GGk envelope a submission came in."""
+    referentienummer: str
+    cross_ref: str | None = None  # a Du01's crossRefnummer
+
+
+@dataclass(frozen=True)
+class Prejudged:
+    """A verdict computed before the lock, and the session state it was computed on."""
+    snapshot: ExchangeSession
+    judgement: Judgement
 
 
 class Refused(Exception):
@@ -59,7 +83,7 @@ def _findings_text(j: Judgement) -> str:
     return " | ".join(parts) + (f" (and {more} more: see findings)" if more > 0 else "")
 
 
-def _frozen(s, session: ExchangeSession, name: str, msg_id: str) -> Freeze | None:
+def frozen(s, session: ExchangeSession, name: str, msg_id: str) -> Freeze | None:
     today = session.clock()
     for f in s.scalars(select(Freeze).where(Freeze.session_id == session.id)):
         if f.message in (msg_id, name) and (f.starts is None or f.starts <= today) \
@@ -76,9 +100,9 @@ def check(s, session: ExchangeSession, who: Caller, j: Judgement) -> dict:
         raise Refused("not_wellformed", f"The message is not accepted as XML: {_findings_text(j)}")
     if v.message:
         rel, msg = find_message(f"{v.release}:{v.message[-3:]}")
-        frozen = _frozen(s, session, v.message, msg.id)
-        if frozen is not None:
-            until = f" until {frozen.until.isoformat()}" if frozen.until else " until lifted"
+        frozen_by = frozen(s, session, v.message, msg.id)
+        if frozen_by is not None:
+            until = f" until {frozen_by.until.isoformat()}" if frozen_by.until else " until lifted"
             raise Refused("frozen", f"Message type {v.message} is temporarily blocked (freeze "
                           f"for a release change{until}, session date "
                           f"{session.clock().isoformat()}). Send it after the freeze.")
@@ -119,24 +143,62 @@ def check(s, session: ExchangeSession, who: Caller, j: Judgement) -> dict:
             "dedup_key": key}
 
 
+def _reused(s, session: ExchangeSession, who: Caller, envelope: Envelope) -> None:
+    """A referentienummer names one message of its sender (IB216)."""
+    seen = s.scalar(select(Message.id).where(
+        Message.session_id == session.id, Message.sender_role == who.role,
+        Message.referentienummer == envelope.referentienummer, Message.status != "afgekeurd"))
+    if seen is not None:
+        raise Refused("reference_reused", f"referentienummer {envelope.referentienummer} was "
+                      f"used before by {who.code} (message {seen}). Give every envelope a new "
+                      "UUID v4.")
+
+
+def heen_reference(s, session: ExchangeSession, who: Caller, message: str,
+                   identificatie: str | None) -> str | None:
+    """The referentienummer of the heen message a retour answers: the other party's delivered
+    message of the partner type with the same BerichtIdentificatie (a retour copies it)."""
+    rel, msg = find_message(message)
+    if msg.kind != "retour":
+        return None
+    return s.scalar(select(Message.referentienummer).where(
+        Message.session_id == session.id, Message.sender_role == who.other_role,
+        Message.berichtsoort == rel.message(msg.partner).name,
+        Message.identificatie == identificatie, Message.status != "afgekeurd",
+        Message.duplicate_of.is_(None)).order_by(Message.seq).limit(1))
+
+
 def _refusal(who: Caller, kind: str, text: str, entry_id: str, j: Judgement | None) -> Outcome:
     body = {"code": refusals.code(kind, who.role), "message": text, "id": entry_id,
             "status": "afgekeurd", "verdict": f"/api/messages/{entry_id}/verdict",
             "findings": [f.as_dict() for f in j.verdict.findings] if j else []}
     return Outcome(refusals.status(kind), body,
-                   {"Retry-After": "3600"} if kind == "frozen" else {})
+                   {"Retry-After": "3600"} if kind == "frozen" else {}, kind=kind)
 
 
-def submit(ex: Exchange, who: Caller, data: bytes) -> Outcome:
-    """Judge, check and journal one submission of `who`."""
+def prejudge(ex: Exchange, who: Caller, data: bytes) -> Prejudged | None:
+    """The verdict on `data` in the caller's session as it is now (outside any lock)."""
+    with reading(ex.engine) as s:
+        snapshot = s.get(ExchangeSession, who.session_id)
+    return Prejudged(snapshot, judge_submission(snapshot, data)) if snapshot else None
+
+
+def submit(ex: Exchange, who: Caller, data: bytes, *, prejudged: Prejudged | None = None,
+           envelope: Envelope | None = None) -> Outcome:
+    """Judge (unless `prejudged`), check and journal one submission of `who`; `envelope`: the
+    GGk envelope it came in."""
     entry_id = uuid.uuid4().hex
     try:
-        return _submit(ex, who, data, entry_id)
+        outcome = _submit(ex, who, data, entry_id, prejudged or prejudge(ex, who, data),
+                          envelope)
     except IntegrityError:
         # Only a race on the unique identification gets here (the session lock makes it rare).
         return journal_refusal(ex, who, data, len(data), "duplicate",
                                "This identification was delivered at the same moment by "
                                "another submission. Give every message a new Identificatie.")
+    if outcome.push:
+        ex.pusher.kick()
+    return outcome
 
 
 def _judged_on(session: ExchangeSession) -> tuple:
@@ -144,12 +206,11 @@ def _judged_on(session: ExchangeSession) -> tuple:
     return session.today, session.chain_state
 
 
-def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
-    # Judge outside the lock (the costly part), on the session as it is now; under the lock,
+def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
+            envelope: Envelope | None) -> Outcome:
+    # Judged outside the lock (the costly part), on the session as it was; under the lock,
     # judge again only if the session's clock or chain state changed in between.
-    with reading(ex.engine) as s:
-        snapshot = s.get(ExchangeSession, who.session_id)
-    j = judge_submission(snapshot, data) if snapshot is not None else None
+    snapshot, j = (pre.snapshot, pre.judgement) if pre else (None, None)
     with writing(ex.writer) as s:
         session = s.get(ExchangeSession, who.session_id, with_for_update=True)
         if session is None:
@@ -166,9 +227,13 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
         entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
                         sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
                         berichtsoort=j.verdict.message, release=j.verdict.release,
-                        verdict=j.as_json(), size=len(data), content=data, received_at=now)
+                        verdict=j.as_json(), size=len(data), content=data, received_at=now,
+                        referentienummer=envelope and envelope.referentienummer,
+                        cross_ref=envelope and envelope.cross_ref)
         try:
             routing = check(s, session, who, j)
+            if envelope is not None:
+                _reused(s, session, who, envelope)
         except Refused as r:
             header = j.header()
             entry.identificatie = header.get("Identificatie")
@@ -179,6 +244,10 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
             return _refusal(who, r.kind, r.text, entry_id, j)
         entry.receiver_code = routing["receiver_code"]
         entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
+        if envelope is None:
+            entry.referentienummer = str(uuid.uuid4())
+            entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
+                                             entry.identificatie)
         fault = take_fault(faults, DELIVERY_FAULTS)
         entry.status, entry.offered_at = "aangeboden", now
         if fault is not None and fault.kind == "delay":
@@ -191,6 +260,7 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
                           receiver_role=entry.receiver_role, receiver_code=entry.receiver_code,
                           berichtsoort=entry.berichtsoort, release=entry.release,
                           identificatie=entry.identificatie, verdict=entry.verdict,
+                          referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
                           size=entry.size, content=data, duplicate_of=entry.id,
                           status=entry.status, received_at=now, offered_at=entry.offered_at,
                           day=entry.day, termijn=entry.termijn))
@@ -198,12 +268,21 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str) -> Outcome:
         body = {"id": entry_id, "status": entry.status, "berichtsoort": entry.berichtsoort,
                 "verdict": f"/api/messages/{entry_id}/verdict",
                 "accepted_by_rules": j.verdict.accepted, "retourcodes": j.verdict.retourcodes}
-        return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"})
+        return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"},
+                       push=bool(session.ggk_url) and entry.receiver_role == "gemeente")
 
 
 def journal_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, kind: str,
                     text: str) -> Outcome:
     """Journal a refusal decided without judging (too large, or a lost race)."""
+    entry_id = record_refusal(ex, who, data, size, refusals.code(kind, who.role), text)
+    return _refusal(who, kind, text, entry_id, None)
+
+
+def record_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, code: str,
+                   text: str, **columns) -> str:
+    """Journal a refusal decided before the hubs' checks (too large, a lost race, a GGk
+    envelope check) with the hubs' `code`; more journal `columns` as given. The entry's id."""
     entry_id = uuid.uuid4().hex
     with writing(ex.writer) as s:
         session = s.get(ExchangeSession, who.session_id, with_for_update=True)
@@ -211,7 +290,42 @@ def journal_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, ki
             raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
         s.add(Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
                       sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
-                      status="afgekeurd", refusal_code=refusals.code(kind, who.role),
-                      refusal_text=text, size=size, content=data, received_at=utcnow(),
-                      day=session.clock()))
-    return _refusal(who, kind, text, entry_id, None)
+                      status="afgekeurd", refusal_code=code, refusal_text=text, size=size,
+                      content=data, received_at=utcnow(), day=session.clock(), **columns))
+    return entry_id
+
+
+def refused_by_receiver(ex: Exchange, who: Caller, reference: str, code: str, text: str,
+                        content: bytes, referentienummer: str) -> str | None:
+    """The receiver refused a message delivered to it (a gemeente's Fo01 StUF055 on a pushed
+    envelope): the message becomes afgekeurd with the receiver's code and text, which its sender
+    sees on it, and the refusal joins the journal (not the sender's inbox: it is no iWmo/iJw
+    message). The chain state keeps the message: ketentest delivered only what its XSD allows.
+    Returns the refusal's entry id; None when `reference` names no message delivered to `who`."""
+    now = utcnow()
+    with writing(ex.writer) as s:
+        session = s.get(ExchangeSession, who.session_id, with_for_update=True)
+        original = s.scalar(select(Message).where(
+            Message.session_id == who.session_id, Message.receiver_role == who.role,
+            Message.referentienummer == reference, Message.status != "afgekeurd")
+            .order_by(Message.seq).limit(1))
+        if session is None or original is None:
+            return None
+        original.status, original.refusal_code = "afgekeurd", code
+        original.refusal_text = (f"Refused by the {who.role} {who.code} after delivery "
+                                 f"(Fo01 {referentienummer}): {text}")
+        entry_id = uuid.uuid4().hex
+        s.add(Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
+                      sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
+                      receiver_code=original.sender_code, berichtsoort="Fo01", status="bezorgd",
+                      size=len(content), content=content, received_at=now, delivered_at=now,
+                      referentienummer=referentienummer, cross_ref=reference))
+    return entry_id
+
+
+def attach_answer(ex: Exchange, entry_id: str, answer: bytes) -> None:
+    """Keep the Fo01 a refused GGk envelope was answered with (it is pushed to the gemeente)."""
+    with writing(ex.writer) as s:
+        m = s.get(Message, entry_id, with_for_update=True)
+        if m is not None:
+            m.stuf_answer = answer

@@ -59,6 +59,11 @@ def entry_json(m: Message, now: datetime | None = None) -> dict:
         "day": m.day.isoformat() if m.day else None,  # the session's date it was received on
         "termijn": termijn_json(m),
         "verdict": f"/api/messages/{m.id}/verdict",
+        "referentienummer": m.referentienummer, "cross_ref": m.cross_ref,
+        "push": None if not (m.push_attempts or m.pushed_at) else {
+            "pushed_at": _stamp(m.pushed_at), "attempts": m.push_attempts,
+            "next_attempt": _stamp(m.push_next) if m.pushed_at is None else None,
+            "error": m.push_error},
     }
 
 

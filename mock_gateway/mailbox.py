@@ -16,11 +16,13 @@ bp = Blueprint("mailbox", __name__)
 XML_TYPES = ("application/xml", "text/xml")
 CHUNK = 64 * 1024
 DRAIN_LIMIT = 256 * 1024 * 1024  # read (and discard) at most this much of a refused upload
+HEAD = 64 * 1024  # kept of an oversized body: a GGk envelope's stuurgegevens stand there
 
 
-def _read_body(limit: int) -> tuple[bytes | None, int]:
-    """The body, or None and its size when it is over `limit`. Never holds more than `limit`
-    bytes: an oversized body is read on and thrown away, so the client gets the answer."""
+def read_body(limit: int) -> tuple[bytes | None, int, bytes]:
+    """The body, or None and its size when it is over `limit`, and its first HEAD bytes. Never
+    holds more than `limit` bytes: an oversized body is read on and thrown away, so the client
+    gets the answer."""
     declared = request.content_length
     stream = request.stream
     chunks, total = [], 0
@@ -28,16 +30,20 @@ def _read_body(limit: int) -> tuple[bytes | None, int]:
         while total <= limit:
             chunk = stream.read(min(CHUNK, limit + 1 - total))
             if not chunk:
-                return b"".join(chunks), total
+                data = b"".join(chunks)
+                return data, total, data[:HEAD]
             chunks.append(chunk)
             total += len(chunk)
+    head = b"".join(chunks)[:HEAD]
     chunks.clear()
     while total < DRAIN_LIMIT:
         chunk = stream.read(CHUNK)
         if not chunk:
             break
+        if len(head) < HEAD:
+            head += chunk[:HEAD - len(head)]
         total += len(chunk)
-    return None, max(total, declared or 0)
+    return None, max(total, declared or 0), head
 
 
 @bp.post("/api/messages")
@@ -47,7 +53,7 @@ def submit():
     if request.mimetype not in XML_TYPES and not request.mimetype.endswith("+xml"):
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the iWmo/iJw message itself as the "
                        "body with Content-Type: application/xml.")
-    data, size = _read_body(ex.config.max_bytes)
+    data, size, _ = read_body(ex.config.max_bytes)
     if data is None:
         outcome = delivery.journal_refusal(
             ex, who, None, size, "too_large",

@@ -25,12 +25,21 @@ REFUSALS = {
     "sender": Refusal("IB213", "BRS02", 403, "sender is not the token's party"),
     "receiver": Refusal("IB210", "BRS33", 422, "receiver unknown in this session"),
     "duplicate": Refusal("BRS20", "BRS20", 409, "identification not unique"),
+    # only GGk envelopes carry a referentienummer of the sender's choosing (VECOZO's is CC08)
+    "reference_reused": Refusal("IB216", "CC08", 409, "referentienummer not unique"),
 }
 
 
 def code(kind: str, role: str) -> str:
     r = REFUSALS[kind]
     return r.gemeente if role == "gemeente" else r.aanbieder
+
+
+def fo01_code(kind: str) -> str:
+    """The code of the Fo01 a refused GGk envelope gets. An unreadable payload is 'not conform
+    the XSD' to the GGk (StUF055); every other refusal has the gemeente's code (VECOZO's BRS20
+    reaches a gemeente as a Fo01 too)."""
+    return "StUF055" if kind == "not_wellformed" else REFUSALS[kind].gemeente
 
 
 def status(kind: str) -> int:

@@ -3,6 +3,7 @@ instead of in module globals, and the JSON error every endpoint answers with."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, jsonify
 from sqlalchemy.engine import Engine
@@ -16,6 +17,7 @@ class Exchange:
     engine: Engine
     writer: Engine  # write transactions (BEGIN IMMEDIATE on SQLite)
     admin_hash: str
+    pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
 
 
 def exchange() -> Exchange:

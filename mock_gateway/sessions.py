@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from harness.standard import RELEASES
@@ -48,6 +49,7 @@ def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
         "freezes": [freeze_json(f) for f in freezes],
         "faults": [fault_json(f) for f in faults],
         "messages": count,
+        "ggk_url": session.ggk_url,
         "created_at": as_utc(session.created_at).isoformat(),
     }
 
@@ -60,6 +62,19 @@ def freeze_json(f: Freeze) -> dict:
 def fault_json(f: Fault) -> dict:
     return {"id": f.id, "kind": f.kind, "party": f.role, "remaining": f.remaining,
             "seconds": f.seconds}
+
+
+def ggk_url(value) -> str | None:
+    """A gemeente endpoint URL from a request body (None: no push, the REST inbox only)."""
+    if value is None:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
+            or len(value) > 500:
+        raise ApiError(400, "BAD_REQUEST", f"ggk_url must be the http(s) URL (at most 500 "
+                       f"characters) of the gemeente system's OntvangAsynchroon endpoint, e.g. "
+                       f"https://gemeente.example/ggk, or null; got {value!r}.")
+    return value
 
 
 def _free_gemeentecode(s) -> str:
@@ -97,12 +112,14 @@ def create():
     profile = body.get("profile")
     if profile is not None and not isinstance(profile, str):
         raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
+    url = ggk_url(body.get("ggk_url"))
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
         try:
             with writing(exchange().writer) as s:
                 session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
-                                          gemeentecode=_free_gemeentecode(s), agb=_free_agb(s))
+                                          gemeentecode=_free_gemeentecode(s), agb=_free_agb(s),
+                                          ggk_url=url)
                 s.add(session)
                 for role, token in tokens.items():
                     s.add(Party(session=session, role=role, code=session.code_of(role),
@@ -110,7 +127,7 @@ def create():
         except IntegrityError:
             continue  # another session took the same code in the meantime
         body = {"id": session.id, "release": rel, "profile": profile,
-                "today": session.clock().isoformat(),
+                "today": session.clock().isoformat(), "ggk_url": url,
                 "parties": [{"role": role, "code": session.code_of(role), "token": token}
                             for role, token in tokens.items()]}
         return jsonify(body), 201, {"Location": f"/api/sessions/{session.id}"}
@@ -145,6 +162,28 @@ def remove(session_id):
             s.execute(delete(table).where(table.session_id == session_id))
         s.delete(session)
     return "", 204
+
+
+@bp.put("/api/sessions/<session_id>/ggk")
+@admin_required
+def set_ggk(session_id):
+    """{"url": "https://gemeente.example/ggk"} pushes the gemeente's messages there from now
+    on, those still waiting included; {"url": null} stops pushing (the REST inbox stays)."""
+    body = json_body()
+    if "url" not in body:
+        raise ApiError(400, "BAD_REQUEST", 'Send {"url": "https://..."} or {"url": null}.')
+    url = ggk_url(body["url"])
+    with writing(exchange().writer) as s:
+        session = find_session(s, session_id, lock=True)
+        session.ggk_url = url
+        # what waits for a retry is tried at once at the new address
+        s.execute(update(Message).where(Message.session_id == session_id,
+                                        Message.pushed_at.is_(None)).values(push_next=None))
+        s.flush()
+        answer = session_json(s, session)
+    if url:
+        exchange().pusher.kick()
+    return jsonify(answer)
 
 
 @bp.post("/api/sessions/<session_id>/reset")

@@ -46,11 +46,13 @@ def official_examples() -> list[Path]:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request, tmp_path_factory):
     """One exchange server per module and database (PostgreSQL skips when unreachable)."""
-    from .exchange_support import serving
-    yield from serving(request.param, tmp_path_factory.mktemp(request.param))
+    from .exchange_support import running_server
+    with running_server(tmp_path_factory.mktemp(request.param), request.param) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
 def sqlite_server(tmp_path_factory):
-    from .exchange_support import serving
-    yield from serving("sqlite", tmp_path_factory.mktemp("sqlite"))
+    from .exchange_support import running_server
+    with running_server(tmp_path_factory.mktemp("sqlite")) as srv:
+        yield srv

@@ -13,9 +13,11 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("KETENTEST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ADMIN = "test-admin-token"
 XML = "application/xml"
+SOAP = "text/xml"  # the GGk StUF endpoint (SOAP 1.1)
 
 
 def _raw(value, **_params):
@@ -40,7 +43,7 @@ def _raw(value, **_params):
 
 _SPEC = OpenAPI.from_dict(
     json.loads((ROOT / "mock_gateway" / "openapi.json").read_text()),
-    config=Config(extra_media_type_deserializers={XML: _raw}))
+    config=Config(extra_media_type_deserializers={XML: _raw, SOAP: _raw}))
 
 
 def check_against_openapi(response: requests.Response, *_args, **_kwargs):
@@ -102,8 +105,10 @@ def free_port() -> int:
 class Server:
     """The exchange in a subprocess; `kill()` is kill -9."""
 
-    def __init__(self, database: str, log: Path, gunicorn_workers: int = 0):
-        env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN}
+    def __init__(self, database: str, log: Path, gunicorn_workers: int = 0,
+                 env: dict | None = None):
+        env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
+               **(env or {})}
         self.log = open(log, "ab")
         if gunicorn_workers:
             port = free_port()
@@ -154,10 +159,12 @@ class Server:
         self.log.close()
 
 
-def serving(kind: str, tmp: Path):
-    """A server on a database of `kind` for as long as the generator runs (a fixture's body)."""
+@contextmanager
+def running_server(tmp: Path, kind: str = "sqlite", **kw) -> Iterator[Server]:
+    """A server on a database of `kind` (sqlite, postgresql) in `tmp`; stopped and its
+    database dropped afterwards."""
     url, cleanup = database_url(kind, tmp)
-    srv = Server(url, tmp / "server.log")
+    srv = Server(url, tmp / "server.log", **kw)
     try:
         yield srv
     finally:

@@ -53,8 +53,12 @@ class ExchangeAgent:
         for o in due:
             self.pending.remove(o)
             self._judge(o.xml, o.message, today)  # our own message joins our view of the chain
-            self._request("POST", "/api/messages", data=o.xml, headers={"Content-Type": XML})
+            self._deliver(o)
         return len(due)
+
+    def _deliver(self, o: Outgoing) -> None:
+        """Hand one message to the exchange (here: the REST mailbox API)."""
+        self._request("POST", "/api/messages", data=o.xml, headers={"Content-Type": XML})
 
     def _judge(self, xml: bytes, name: str, today: date):
         verdict = judge(self.state, xml, name, self.party.profile.context(today, self.party.release))

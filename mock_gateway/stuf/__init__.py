@@ -25,9 +25,9 @@ port type itself, and the GGk calls it. There is no retrieval operation in the W
 model would be ketentest's invention that no gemeente system implements. Hence: the exchange
 pushes to the endpoint URL configured for the gemeente, using `wrap_for_gemeente` for an
 aanbieder's iWmo/iJw message (Di01 for 305/307/315/317/323, Du01 with the crossRefnummer of the
-gemeente's Di01 for 302/.../320) and `build_fo01` for a refusal, and accepts any 2xx (a Bv03 as
-in the WSDL, or empty) as delivered. A gemeente system refuses an unreadable payload by calling
-the exchange's Fo01 operation with code StUF055.
+gemeente's Di01 for 302/.../320) and `build_fo01` for a refusal, and takes a 2xx with a Bv03 (as
+in the WSDL) or an empty body as delivered (mock_gateway/push.py). A gemeente system refuses an
+unreadable payload by calling the exchange's Fo01 operation with code StUF055.
 
 Acknowledgement: the WSDL gives every operation the output Bv03, so the endpoint answers an
 accepted message with a Bv03 (its crossRefnummer is the message's referentienummer). The
@@ -39,13 +39,14 @@ exchange may also deliver the same Fo01 asynchronously (`refused` hears it).
 """
 from .build import (build_bv03, build_di01, build_du01, build_fo01, fo01_element,
                     new_referentienummer, soap_fault, wrap_for_gemeente)
-from .endpoint import CONTENT_TYPE, handle_soap
+from .endpoint import CONTENT_TYPE, handle_soap, refuse
 from .envelope import (Envelope, Fout, Parameters, Parties, PartyBook, Sent, Stuurgegevens,
-                       Systeem, check_envelope)
+                       Systeem, UUID4, check_envelope, oversized)
 from .faults import CODES, StufFault
 from .wsdl import render_wsdl
 
 __all__ = ["CODES", "CONTENT_TYPE", "Envelope", "Fout", "Parameters", "Parties", "PartyBook",
            "Sent", "StufFault", "Stuurgegevens", "Systeem", "build_bv03", "build_di01",
            "build_du01", "build_fo01", "check_envelope", "fo01_element", "handle_soap",
-           "new_referentienummer", "render_wsdl", "soap_fault", "wrap_for_gemeente"]
+           "new_referentienummer", "oversized", "refuse", "render_wsdl", "soap_fault", "UUID4",
+           "wrap_for_gemeente"]

@@ -42,7 +42,14 @@ def handle_soap(data: bytes, parties: Parties, submit: Submit, *, judge=None,
         fault, original = refusal, checked
     else:
         fault, original = checked, data
-    fo01 = fo01_element(fault, original)
+    return refuse(fault, original, refused)
+
+
+def refuse(fault: StufFault, original: bytes | Envelope | None,
+           refused: Refused | None = None) -> tuple[int, bytes]:
+    """The answer refusing `original` (None: known only from the fault's stuurgegevens): HTTP
+    500, a SOAP Fault with the Fo01 in its detail; `refused` hears the Fo01."""
+    fo01 = fo01_element(fault, original if original is not None else fault.stuurgegevens)
     if refused is not None:
         refused(fault, etree.tostring(fo01, xml_declaration=True, encoding="UTF-8"))
     return 500, soap_fault(fault, fo01)

@@ -334,15 +334,21 @@ def _payload(body: etree._Element) -> tuple[bytes, Parameters] | StufFault:
         bestandsnaam=bericht.get("bestandsnaam"))
 
 
+def oversized(size: int, head: bytes, max_bytes: int = MAX_BYTES) -> StufFault:
+    """IB007 for a message of `size` bytes that begins with `head` (its stuurgegevens are read
+    from there: an oversized message is never parsed, nor need it be kept)."""
+    return StufFault("IB007", f"The message is {size:,} bytes, more than the {max_bytes:,} bytes "
+                     "(25 MB) the GGk accepts, base64 payload included.", "/",
+                     "Split the content over several messages.", _scan(head))
+
+
 def check_envelope(data: bytes, parties: Parties, *,
                    judge: Callable[[bytes, str], Verdict] | None = None,
                    max_bytes: int = MAX_BYTES) -> Envelope | StufFault:
     """Check a SOAP message posted to the GGk endpoint. `judge(payload, file)` judges the
     payload (default: harness.validation.judge with the built-in schemas)."""
     if len(data) > max_bytes:
-        return StufFault("IB007", f"The message is {len(data):,} bytes, more than the "
-                         f"{max_bytes:,} bytes (25 MB) the GGk accepts, base64 payload included.",
-                         "/", "Split the content over several messages.", _scan(data))
+        return oversized(len(data), data, max_bytes)
     parsed = intake.parse(data, max_bytes)
     if parsed.root is None:
         f = parsed.findings[0]

@@ -31,8 +31,12 @@ CODES = {c.code: c for c in (
     Code("IB103", "server", "Aangeboden berichttype tijdelijk geblokkeerd"),
     Code("IB210", "client", "Ontvangende organisatie onbekend"),
     Code("IB213", "client", "Zendende organisatie onbekend"),
+    Code("IB216", "client", "Combinatie zender en referentienummer niet uniek"),
     Code("IB240", "client", "Combinatie berichtcode en functie is niet toegestaan"),
     Code("StUF055", "client", "Berichtbody is niet conform schema in sectormodel"),
+    # VECOZO's refusal of a payload identification used before, passed to the gemeente as a
+    # Fo01 (the ISD list in ../shared/reference does not word it: this wording is ours)
+    Code("BRS20", "client", "Berichtidentificatie is niet uniek"),
 )}
 
 
