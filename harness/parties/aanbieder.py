@@ -169,12 +169,12 @@ class SimulatedAanbieder(Party):
              reden: str | None = None) -> Outgoing:
         """A 307: care stopped on `einddatum` (default today), temporarily (RedenBeeindiging
         20) or for good (default: volgens plan, or `reden`), for the given toewijzingen
-        (default: the running ones, or else the last one stopped)."""
+        (default: the running ones, or else the last one stopped temporarily)."""
         reden = TIJDELIJK if tijdelijk else (reden or VOLGENS_PLAN[self.release.standard])
         producten = []
         running = [n for (b, n), lv in self.leveringen.items() if b == bsn and lv[-1].einde is None]
-        # nothing running: a definitive stop after a temporary one stops the last levering
-        last = [n for (b, n) in self.leveringen if b == bsn][-1:]
+        # nothing running: a stop after a temporary one stops that levering
+        last = [n for (b, n), lv in self.leveringen.items() if b == bsn and lv[-1].tijdelijk][-1:]
         for n in nummers or running or last:
             levering = self.leveringen[(bsn, n)][-1]
             levering.einde, levering.tijdelijk = einddatum or today, tijdelijk

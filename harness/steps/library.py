@@ -272,8 +272,16 @@ def start_verwijderen(keten: Keten) -> None:
 
 def _stop(keten: Keten, tijdelijk: bool) -> None:
     bsn = _client(keten)
-    keten.act("aanbieder", "stop-tijdelijk" if tijdelijk else "stop-definitief", "307",
-              lambda a, today: a.stop(today, bsn, tijdelijk=tijdelijk), bsn=bsn)
+
+    def stop(a, today):
+        if not any(b == bsn and lv[-1].einde is None for (b, _), lv in a.leveringen.items()) \
+                and not any(b == bsn and lv[-1].tijdelijk for (b, _), lv in a.leveringen.items()):
+            # stopped for good already: the same stop again (what TR415 rejects)
+            return a.stop(today, bsn, [n for (b, n) in a.leveringen if b == bsn][-1:],
+                          tijdelijk=tijdelijk)
+        return a.stop(today, bsn, tijdelijk=tijdelijk)
+    keten.act("aanbieder", "stop-tijdelijk" if tijdelijk else "stop-definitief", "307", stop,
+              bsn=bsn)
 
 
 @given("de aanbieder heeft de levering definitief gestopt")
