@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 import requests
@@ -210,6 +210,13 @@ class Keten:
         self.client.set_clock(self.session, day)
         if self.sut_driver is not None:
             self.sut_driver.fire(self, "klok", {})  # the system's date moves along
+
+    def month_over(self) -> None:
+        """Everything in flight is answered, then the clock moves to the first werkdag of the
+        next month (when a month's care is declared)."""
+        self.settle()
+        first = (self.today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        self.set_today(KALENDER.next_werkdag(first))
 
     def _pump(self) -> int:
         return sum(agent.pump(self.today) for agent in self.agents.values())

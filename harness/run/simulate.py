@@ -4,10 +4,7 @@ the journal is printed as a table (day, message, from -> to, verdict, retourcode
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-
 from ..chain.records import UUR
-from ..clock import KALENDER
 from .keten import Keten
 
 Act = Callable[[Keten], None]
@@ -30,11 +27,6 @@ def _aanbieder(action: Callable) -> Act:
     return lambda k: k.agents["aanbieder"].send(action(k.party("aanbieder"), k), today=k.today)
 
 
-def _month_over(k: Keten) -> None:
-    first = (k.today.replace(day=28) + timedelta(days=4)).replace(day=1)
-    k.set_today(KALENDER.next_werkdag(first))
-
-
 # Each chain: what the parties do, in order; after each act the chain settles.
 CHAINS: dict[str, list[Act]] = {
     "toewijzing": [_toewijzing],
@@ -44,7 +36,7 @@ CHAINS: dict[str, list[Act]] = {
     "verzoek": [_aanbieder(lambda a, k: a.vot(k.today, [_hours_product(k)]))],
     "wijziging": [_toewijzing, _aanbieder(lambda a, k: a.vow(
         k.today, _bsn(k), wijzigen={n: 10 for n in a.toewijzingen[_bsn(k)]}))],
-    "declaratie": [_toewijzing, _aanbieder(lambda a, k: a.start(k.today, _bsn(k))), _month_over,
+    "declaratie": [_toewijzing, _aanbieder(lambda a, k: a.start(k.today, _bsn(k))), Keten.month_over,
                    _aanbieder(lambda a, k: a.declaratie(k.today))],
 }
 

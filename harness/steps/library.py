@@ -384,9 +384,7 @@ def vow_weglaten(keten: Keten) -> None:
 def maand_om(keten: Keten) -> None:
     """En de maand is om: everything in flight is answered, then the clock moves to the first
     werkdag of the next month."""
-    keten.settle()
-    first = (keten.today.replace(day=28) + timedelta(days=4)).replace(day=1)
-    keten.set_today(KALENDER.next_werkdag(first))
+    keten.month_over()
 
 
 def _declareer(keten: Keten, action: str = "declaratie", **kw) -> None:
