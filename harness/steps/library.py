@@ -47,11 +47,20 @@ def keten_standaard(ketentest_run) -> Keten:
 # ---------------------------------------------------------------- helpers
 def _products(keten: Keten, phrase: str) -> list[str]:
     """'een product in uren en een outputproduct', 'de producten "07A01" en "07B02"',
-    'product "02A01"' -> product codes of the keten's profile."""
+    'product "02A01"', 'twee producten die niet samen mogen' (per the stapelmatrix) ->
+    product codes of the keten's profile and release."""
     quoted = re.findall(r'"([^"]+)"', phrase)
     if quoted:
         return quoted
     producten = keten.profile.producten_van(keten.release)
+    if phrase == "twee producten die niet samen mogen":  # the stapelmatrix forbids the pair
+        pairs = ((a.code, b.code) for a in producten for b in producten
+                 if a.code < b.code and not keten.profile.may_stack(a.code, b.code))
+        pair = next(pairs, None)
+        if pair is None:
+            raise ChainFailure(f"the profile {keten.profile_name} lets every pair of "
+                               f"{keten.release} products run together")
+        return list(pair)
     kinds = {"een product in uren": lambda p: p.eenheid == UUR,
              "een outputproduct": lambda p: p.financiering == "output",
              "een product in euro's": lambda p: p.financiering == "trajectfinanciering"}
@@ -146,7 +155,8 @@ def _bsn(out: Outgoing) -> str:
 def toewijzing_gestuurd(keten: Keten, producten: str) -> None:
     """Gegeven de gemeente heeft een toewijzing gestuurd voor PRODUCTEN: a 301 (PRODUCTEN: een
     product in uren, een outputproduct, een product in euro's, product "CODE", joined with
-    'en') that the aanbieder accepted with a 302 without retourcodes."""
+    'en'; or twee producten die niet samen mogen) that the aanbieder accepted with a 302
+    without retourcodes."""
     _send_toewijzing(keten, producten)
     _clean_answer(keten, "gemeente", "302", "the toewijzing")
 

@@ -29,7 +29,7 @@ Functionaliteit: Verzoek om toewijzing (315), retour (316) en het antwoord per p
   @315-316 @319-320 @6
   Scenario: Producten die niet samen mogen worden geweigerd wegens stapeling
     Gegeven een keten met regioprofiel "regio-accepteert"
-    Als de aanbieder een verzoek om toewijzing stuurt voor de producten "07A01" en "07B02"
+    Als de aanbieder een verzoek om toewijzing stuurt voor twee producten die niet samen mogen
     Dan ontvangt de aanbieder een 316 zonder retourcodes
     En ontvangt de aanbieder een 319 met VerzoekAntwoord "1" en reden "6"
 
