@@ -154,7 +154,7 @@ class Keten:
         self.profile_name = profile_name or profile.naam
         self.sut, self.sut_driver, self.timeout = sut, sut_driver, timeout
         self.werkdag = werkdag  # seconds of waiting for the system under test per werkdag
-        s = client.new_session(release, profile.naam)
+        s = client.new_session(release, self.profile_name)
         self.session = s["id"]
         parties = {p["role"]: p for p in s["parties"]}
         self.codes = {role: parties[role]["code"] for role in ROLES}
