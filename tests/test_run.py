@@ -216,3 +216,12 @@ def test_simulate_with_an_unknown_profile_says_so(tmp_path):
                           timeout=120)
     assert done.returncode == 1
     assert "regio-bestaat-niet" in done.stderr
+
+
+def test_a_failing_trigger_command_fails_the_scenario_naming_it(tmp_path):
+    done = ketentest_run("--sut", "aanbieder", "--tags", "@301-302 and @9332", "--today", TODAY,
+                         "--trigger", 'sessie=test -z "$KETENTEST_TOKEN"', "--no-interactive",
+                         cwd=tmp_path)
+    assert done.returncode == 1
+    # the command saw the session's token in its environment, so `test -z` failed
+    assert 'trigger sessie: `test -z "$KETENTEST_TOKEN"` exited 1' in done.stderr
