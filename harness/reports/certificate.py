@@ -49,24 +49,16 @@ def _chains(records) -> str:
             f"<th></th><th>result</th></tr>{rows}</table>")
 
 
-def _termijn(t: dict | None) -> str:
-    if not t:
-        return ""
-    return (f"{'on time' if t.get('on_time') else 'LATE'} ({t.get('kind')}, due "
-            f"{t.get('due')})")
-
-
 def _messages(r) -> str:
     if not r.messages:
         return "<p>(no messages)</p>"
     rows = []
     for m in r.messages:
-        verdict = ("refused: " + escape(m.refusal)) if m.refusal else (
-            "accepted" if m.accepted else "rejected: " + escape(", ".join(m.rules)))
         codes = ", ".join(m.retourcodes)
         rows.append(f"<tr class=msg><td>{escape(m.day or '')}</td><td><b>{escape(m.name)}</b></td>"
-                    f"<td>{escape(m.sender)} → {escape(m.receiver)}</td><td>{verdict}</td>"
-                    f"<td>{escape(codes)}</td><td>{escape(_termijn(m.termijn))}</td>"
+                    f"<td>{escape(m.sender)} → {escape(m.receiver)}</td>"
+                    f"<td>{escape(m.verdict_text)}</td>"
+                    f"<td>{escape(codes)}</td><td>{escape(m.termijn_text)}</td>"
                     f'<td><a href="{escape(m.permalink)}">verdict</a></td></tr>')
     return ("<table><tr><th>day</th><th>message</th><th>from → to</th><th>verdict</th>"
             "<th>retourcodes</th><th>termijn</th><th>journal</th></tr>"

@@ -115,11 +115,19 @@ class Exchanged:
     def permalink(self) -> str:
         return f"{self.client.url}{self.entry['verdict']}"
 
-    def broken(self) -> list[str]:
-        """'TR019 (9019) at /path: text' for every finding of the exchange's verdict."""
+    def fault(self) -> str | None:
+        """What is wrong with the message in the exchange's eyes (refused, or breaking rules:
+        'TR019 (9019) at /path: text' per finding), with its permalink; None when accepted."""
+        if self.refused:
+            refusal = self.entry["refusal"] or {}
+            return (f"the exchange refused it: {refusal.get('code')} {refusal.get('message')} "
+                    f"({self.permalink})")
         v = self.verdict or {}
-        return [f"{f['rule']} ({f['retourcode'] or '-'}) at {f['path']}: {f['text']}"
-                for f in v.get("findings", [])]
+        if v.get("accepted", False):
+            return None
+        return ("it breaks the standard's rules: "
+                + "; ".join(f"{f['rule']} ({f['retourcode'] or '-'}) at {f['path']}: {f['text']}"
+                            for f in v.get("findings", [])) + f" ({self.permalink})")
 
     def describe(self) -> str:
         return f"{self.name} from the {self.sender} to the {self.receiver} ({self.entry['status']})"
@@ -193,13 +201,8 @@ class Keten:
         sent = self.wait(lambda e: e.sender == role and e.code == code, "sent",
                          f"the {role} (system under test) to send a {code} for '{action}'",
                          from_sut=True)
-        if sent.refused:
-            refusal = sent.entry["refusal"] or {}
-            raise ChainFailure(f"the exchange refused the {role}'s {sent.name}: "
-                               f"{refusal.get('code')} {refusal.get('message')}")
-        if not (sent.verdict or {}).get("accepted", False):
-            raise ChainFailure(f"the {role}'s {sent.name} breaks the standard's rules: "
-                               + "; ".join(sent.broken()) + f" (verdict: {sent.permalink})")
+        if sent.fault():
+            raise ChainFailure(f"the {role} sent a {sent.name}, but {sent.fault()}")
         return sent
 
     # ------------------------------------------------------------ time
@@ -299,11 +302,9 @@ class Keten:
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()
         for e in self.exchanged:
-            if e.sender == self.sut and (e.refused or not (e.verdict or {}).get("accepted")):
-                raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name} that "
-                                   + (f"the exchange refused: {e.entry['refusal']}" if e.refused
-                                      else "breaks the standard's rules: " + "; ".join(e.broken()))
-                                   + f" ({e.permalink})")
+            if e.sender == self.sut and e.fault():
+                raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name}, but "
+                                   f"{e.fault()}")
 
     def story(self) -> str:
         return "; ".join(e.describe() for e in self.exchanged) or "(no messages)"

@@ -43,6 +43,19 @@ class MessageRecord:
     permalink: str
     termijn: dict | None
 
+    @property
+    def verdict_text(self) -> str:
+        if self.refusal:
+            return f"refused: {self.refusal}"
+        return "accepted" if self.accepted else "rejected: " + ", ".join(self.rules)
+
+    @property
+    def termijn_text(self) -> str:
+        t = self.termijn
+        if not t:
+            return ""
+        return f"{'on time' if t.get('on_time') else 'LATE'} ({t.get('kind')}, due {t.get('due')})"
+
     @classmethod
     def of(cls, e: Exchanged) -> "MessageRecord":
         v = e.verdict or {}

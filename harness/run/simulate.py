@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from ..chain.records import UUR
 from .keten import Keten
+from .record import MessageRecord
 
 Act = Callable[[Keten], None]
 
@@ -49,14 +50,9 @@ def simulate(keten: Keten, chain: str) -> list[list[str]]:
     keten.refresh()
     rows = []
     for e in keten.exchanged:
-        v = e.verdict or {}
-        t = e.entry.get("termijn")
-        rows.append([e.entry.get("day") or "", e.name, f"{e.sender} -> {e.receiver}",
-                     "refused" if e.refused else ("accepted" if v.get("accepted") else
-                                                  "rejected: " + ", ".join(
-                                                      sorted({f["rule"] for f in v["findings"]}))),
-                     ", ".join(v.get("retourcodes", [])),
-                     "" if not t else f"{'on time' if t['on_time'] else 'LATE'} (due {t['due']})"])
+        m = MessageRecord.of(e)
+        rows.append([m.day or "", m.name, f"{m.sender} -> {m.receiver}", m.verdict_text,
+                     ", ".join(m.retourcodes), m.termijn_text])
     return rows
 
 
