@@ -270,6 +270,28 @@ def test_tr002_unknown_birth_date_is_allowed():
     assert judged("iwmo-3.2", "301", d).accepted
 
 
+def test_tr101_a_323_line_or_client_sent_twice():
+    d = base("iwmo-3.2", "323", clienten=2)
+    tr101_323(d)
+    verdict = judged("iwmo-3.2", "323", d)
+    assert ("TR101", "0001") in {(f.rule, f.retourcode) for f in verdict.findings}
+    assert [f.path for f in verdict.findings if f.rule == "TR101"] == [
+        "/Bericht/Declaratie/Clienten/Client[1]/Prestaties/Prestatie[3]"]
+    d = base("iwmo-3.2", "323", clienten=2)
+    clienten = d["Declaratie"]["Clienten"]["Client"]
+    clienten.append(copy.deepcopy(clienten[0]))
+    retotal(d)
+    findings = [f for f in judged("iwmo-3.2", "323", d).findings if f.rule == "TR101"]
+    assert [f.path for f in findings][-1] == "/Bericht/Declaratie/Clienten/Client[3]"
+    assert "Client repeats /Bericht/Declaratie/Clienten/Client[1]" in findings[-1].text
+    # the same lines under two different clients are no duplicates
+    d = base("iwmo-3.2", "323", clienten=2)
+    clienten = d["Declaratie"]["Clienten"]["Client"]
+    clienten[1]["Prestaties"] = copy.deepcopy(clienten[0]["Prestaties"])
+    retotal(d)
+    assert "TR101" not in {f.rule for f in judged("iwmo-3.2", "323", d).findings}
+
+
 def test_tr302_deleted_toewijzing_does_not_overlap():
     d = base("iwmo-3.2", "301")
     tr302(d)
@@ -287,6 +309,35 @@ def test_tr346_uur_declared_in_minutes_and_euros_are_judged_right():
     assert "TR346" not in [f.rule for f in judged("iwmo-3.2", "323", d, products=False).findings]
 
 
+def minutes_of_an_hour_product(bedrag, volume=45, tarief=114):
+    """A 323 declaring an hour product (6,850 cents an hour) in minutes."""
+    rel = release("iwmo-3.2")
+    uur = next(p for p in catalogus(rel) if p.eenheid == "04")
+    d = base("iwmo-3.2", "323", clienten=1, prestaties=[{"product": uur}])
+    p = prestaties(d)[0]
+    p.update(Eenheid="01", GeleverdVolume=volume, ProductTarief=tarief)
+    p["IngediendBedrag"]["Bedrag"] = bedrag
+    retotal(d)
+    return d
+
+
+@pytest.mark.parametrize("bedrag,with_profile,accepted", [
+    (5138, True, True),     # 6,850 x 45 / 60 = 5,137.5, rounded half up
+    (5137, True, False),    # rounded down
+    (5130, True, False),    # 45 x the rounded per-minute tariff 114: not the rule's product
+    (5138, False, True),    # without the contract: any amount a tariff rounding to 114 gives
+    (5130, False, True),
+    (5155, False, False),   # more than 45 x 114.5
+    (5106, False, False),   # less than 45 x 113.5
+])
+def test_tr346_minutes_of_an_hour_product_use_the_unrounded_tariff(bedrag, with_profile, accepted):
+    verdict = judged("iwmo-3.2", "323", minutes_of_an_hour_product(bedrag), products=with_profile)
+    assert verdict.accepted is accepted, [f.text for f in verdict.findings]
+    if not accepted:
+        assert [(f.rule, f.retourcode) for f in verdict.findings] == [("TR346", "9346")]
+        assert verdict.findings[0].path.endswith("/Prestatie/IngediendBedrag")
+
+
 def test_tr380_gewenste_ingangsdatum_in_the_past_is_allowed():
     d = base("ijw-3.2", "317")
     d["Client"]["Verzoek"]["TeWijzigenProducten"]["TeWijzigenProduct"][0]["GewensteIngangsdatum"] = "2026-10-01"
@@ -300,7 +351,7 @@ def test_tr418_an_hour_product_declared_in_minutes_carries_a_tariff_per_minute(t
     d = base("iwmo-3.2", "323", clienten=1, prestaties=[{"product": uur}])
     p = prestaties(d)[0]
     p.update(Eenheid="01", GeleverdVolume=600, ProductTarief=tarief)
-    p["IngediendBedrag"]["Bedrag"] = 600 * tarief
+    p["IngediendBedrag"]["Bedrag"] = 68500  # 600 minutes at the unrounded 6,850 / 60 (TR346)
     retotal(d)
     verdict = judged("iwmo-3.2", "323", d)
     assert verdict.accepted is accepted, [f.text for f in verdict.findings]

@@ -5,9 +5,12 @@ why. Each function is pure: Message + Context in, (element, text) out.
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict
 from datetime import date
+from itertools import compress, groupby
+from operator import itemgetter
 
 from lxml import etree
 
@@ -135,23 +138,25 @@ def tr101(m: Message, ctx):
 
 
 def _duplicate_prestaties(m: Message):
-    seen, clients = {}, defaultdict(list)
-    for p in m.prestaties:  # a record compares by all its values, not by its element
-        clients[p.client].append(p)
-        key = (id(p.client), p)
-        if key in seen:
-            yield p.element, (f"Prestatie repeats {Message.path(seen[key])} exactly; "
-                              "send each line once.")
-        else:
-            seen[key] = p.element
+    columns = m.prestatie_columns
+    if len(set(columns.referentie)) == len(columns.referentie):
+        return  # the ReferentieNummer is part of a line: no two lines, nor clients, are equal
+    keys = list(zip(columns.client, columns.contents()))  # lines compare by content
+    if len(set(keys)) < len(keys):
+        seen = {}
+        for el, key in zip(columns.element, keys):
+            if key in seen:
+                yield el, f"Prestatie repeats {Message.path(seen[key])} exactly; send each line once."
+            else:
+                seen[key] = el
     seen_clients = {}
-    for rows in clients.values():
-        key = tuple(rows)
+    for client, rows in groupby(keys, key=itemgetter(0)):  # a client's lines stand together
+        key = tuple(map(itemgetter(1), rows))
         if key in seen_clients:
-            yield rows[0].client, (f"Client repeats {Message.path(seen_clients[key])} exactly; "
-                                   "send each client once.")
+            yield client, (f"Client repeats {Message.path(seen_clients[key])} exactly; "
+                           "send each client once.")
         else:
-            seen_clients[key] = rows[0].client
+            seen_clients[key] = client
 
 
 @rule("TR134", "xslt", "0001", "301 305 307 315 323 325")
@@ -185,8 +190,10 @@ def tr137(m: Message, ctx):
     if m.id == "323":
         p = m.get(m.body, "DeclaratiePeriode")
         periods.append((m.get(p, "Einddatum"), m.text(p, "Begindatum"), m.text(p, "Einddatum")))
-    periods += [(m.get(p.element, "ProductPeriode/Einddatum"), p.begin, p.end)
-                for p in m.prestaties if p.end < p.begin or p.end > dagtekening]
+    c = m.prestatie_columns
+    if c.end and (max(c.end) > dagtekening or not all(map(operator.le, c.begin, c.end))):
+        periods += [(m.get(p.element, "ProductPeriode/Einddatum"), p.begin, p.end)
+                    for p in m.prestaties if p.end < p.begin or p.end > dagtekening]
     for el, begin, end in periods:
         if end < begin:
             yield el, f"Einddatum {end} lies before Begindatum {begin}."
@@ -213,6 +220,9 @@ def tr302(m: Message, ctx):
 @rule("TR315", "xslt", "0001", "323")
 def tr315(m: Message, ctx):
     """VorigReferentieNummer of a Prestatie is unique in the message."""
+    vorige = [v for v in m.prestatie_columns.vorig if v is not None]
+    if len(set(vorige)) == len(vorige):
+        return
     seen = set()
     for p in m.prestaties:
         if p.vorig is not None:
@@ -225,8 +235,9 @@ def tr315(m: Message, ctx):
 @rule("TR316", "xslt", "0001", "323")
 def tr316(m: Message, ctx):
     """A debet prestatie is not credited in the same message."""
-    debet = {p.referentie for p in m.prestaties if p.debet}
-    for p in m.prestaties:
+    c = m.prestatie_columns
+    debet = set(compress(c.referentie, c.debet))
+    for p in m.prestaties if debet.intersection(c.vorig) else ():  # the common case: no pair
         if not p.debet and p.vorig in debet:
             yield p.element, (f"This credit line credits debet line {p.vorig} of the same "
                               "declaratie; leave both out or credit it in a later declaratie.")
@@ -236,6 +247,8 @@ def tr316(m: Message, ctx):
 def tr335(m: Message, ctx):
     """Einddatum of a ProductPeriode lies at most 5 years before the DeclaratieDagtekening."""
     limit = _years_before(m.date(m.body, "DeclaratieDagtekening"), 5).isoformat()
+    if min(m.prestatie_columns.end) >= limit:
+        return
     for p in m.prestaties:
         if p.end < limit:
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
@@ -280,7 +293,7 @@ def tr358(m: Message, ctx):
     credit."""
     total_el = m.get(m.body, "TotaalIngediendBedrag")
     total = m.amount(total_el)
-    expected = sum(p.bedrag for p in m.prestaties)
+    expected = sum(m.prestatie_columns.bedrag)
     if total != expected:
         sign = "C" if expected < 0 else "D"
         yield total_el, (f"TotaalIngediendBedrag is {abs(total)} {m.text(total_el, 'DebetCredit')}"
@@ -353,13 +366,14 @@ def tr410(m: Message, ctx):
 def tr416(m: Message, ctx):
     """At most one debet prestatie per client, ToewijzingNummer, ProductCategorie, ProductCode
     and ProductPeriode within the message."""
+    c = m.prestatie_columns
+    keys = list(compress(zip(c.bsn, c.toewijzing, c.categorie, c.code, c.begin, c.end), c.debet))
+    if len(set(keys)) == len(keys):
+        return
     seen = {}
-    for p in m.prestaties:
-        if not p.debet:
-            continue
-        key = (p.bsn, p.toewijzing, p.categorie, p.code, p.begin, p.end)
+    for el, key in zip(compress(c.element, c.debet), keys):
         if key in seen:
-            yield p.element, (f"A second debet line for the same toewijzing, product and period "
-                              f"as {Message.path(seen[key])}; declare one line per product period.")
+            yield el, (f"A second debet line for the same toewijzing, product and period as "
+                       f"{Message.path(seen[key])}; declare one line per product period.")
         else:
-            seen[key] = p.element
+            seen[key] = el
