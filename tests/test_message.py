@@ -120,3 +120,39 @@ def test_records_compare_by_content_without_elements():
     m = message(rel_name, to_bytes(render(release(rel_name), "323", d)), "323")
     a, b = m.prestaties
     assert a.content == b.content and a.element is not b.element and a.client is not b.client
+
+
+def test_judging_a_large_message_pauses_the_gc_and_restores_it(monkeypatch):
+    import gc
+    import threading
+
+    from harness.validation import validator
+
+    inside, both_in = [], threading.Barrier(2, timeout=10)
+    real = validator._judge
+
+    def probe(data, *args, threads=False):
+        inside.append(gc.isenabled())
+        if threads:
+            both_in.wait()  # the two judgements overlap
+        return real(data, *args)
+
+    large = b" " * validator.PAUSE_GC_FROM + b"<x/>"
+    monkeypatch.setattr(validator, "_judge", probe)
+    assert gc.isenabled()
+    validator.judge(b"<x/>")
+    validator.judge(large)
+    assert inside == [True, False] and gc.isenabled()
+    gc.disable()
+    try:
+        validator.judge(large)
+        assert not gc.isenabled()  # a caller's choice stands
+    finally:
+        gc.enable()
+    monkeypatch.setattr(validator, "_judge", lambda *a: probe(*a, threads=True))
+    workers = [threading.Thread(target=validator.judge, args=(large,)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert inside[-2:] == [False, False] and gc.isenabled()
