@@ -5,12 +5,11 @@ why. Each function is pure: Message + Context in, (element, text) out.
 """
 from __future__ import annotations
 
-import operator
 import re
 from collections import defaultdict
 from datetime import date
 from itertools import compress, groupby
-from operator import itemgetter
+from operator import itemgetter, le
 
 from lxml import etree
 
@@ -191,7 +190,7 @@ def tr137(m: Message, ctx):
         p = m.get(m.body, "DeclaratiePeriode")
         periods.append((m.get(p, "Einddatum"), m.text(p, "Begindatum"), m.text(p, "Einddatum")))
     c = m.prestatie_columns
-    if c.end and (max(c.end) > dagtekening or not all(map(operator.le, c.begin, c.end))):
+    if c.end and (max(c.end) > dagtekening or not all(map(le, c.begin, c.end))):
         periods += [(m.get(p.element, "ProductPeriode/Einddatum"), p.begin, p.end)
                     for p in m.prestaties if p.end < p.begin or p.end > dagtekening]
     for el, begin, end in periods:
