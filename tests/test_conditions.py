@@ -455,3 +455,19 @@ def test_cs319_declaratienummer_letters_and_digits(rel_name):
     assert judged(rel_name, "323", d).level is Level.XSD  # the exchange refuses it first
     assert judged(rel_name, "323", {**d, "Declaratie": {**d["Declaratie"],
                                                         "DeclaratieNummer": "D2026"}}).accepted
+
+
+@pytest.mark.parametrize("rel_name", STANDARDS)
+@pytest.mark.parametrize("message", ["301", "305", "307", "315", "317", "323", "325"])
+def test_factories_meet_the_conditions_for_every_product(message, rel_name):
+    """Every product of the factories' list at once (each unit, care in euro's included), so
+    that no random draw is needed to find a factory that breaks a condition."""
+    from harness.factories.product import _named_once
+
+    n = len(_named_once(release(rel_name)))
+    every = {"301": {"producten": n}, "305": {"producten": n}, "307": {"producten": n},
+             "315": {"producten": n}, "317": {"te_wijzigen": n // 2, "nieuw": n - n // 2},
+             "323": {"clienten": 2, "prestaties": n},
+             "325": {"heen__clienten": 2, "heen__prestaties": n}}[message]
+    verdict = judged(rel_name, message, base(rel_name, message, **every))
+    assert verdict.accepted, [(f.rule, f.path, f.text) for f in verdict.findings]

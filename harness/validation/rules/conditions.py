@@ -129,14 +129,16 @@ def cs002(m: Message, ctx):
     """Every client's Bsn passes the elfproef (9*d1 + 8*d2 + ... + 2*d8 - d9 is a multiple of
     11).
 
-    A 323 or 325 is judged per client it lists, from the prestatie records (one pass)."""
+    A 323 or 325 is judged per client it lists, from the prestatie records: each distinct
+    Bsn is checked once, and clients are looked up only for a Bsn that fails."""
     if m.id in ("323", "325"):
-        clients = dict.fromkeys((p.client, p.bsn) for p in m.prestaties)
+        failing = {bsn for bsn in {p.bsn for p in m.prestaties} if not elfproef(bsn)}
+        clients = dict.fromkeys((p.client, p.bsn) for p in m.prestaties if p.bsn in failing)
     else:
-        clients = [(m.body, m.text(m.body, "Bsn"))]
+        bsn = m.text(m.body, "Bsn")
+        clients = [] if elfproef(bsn) else [(m.body, bsn)]
     for client, bsn in clients:
-        if not elfproef(bsn):
-            yield m.get(client, "Bsn"), f"Bsn {bsn} fails the elfproef; send the client's valid BSN."
+        yield m.get(client, "Bsn"), f"Bsn {bsn} fails the elfproef; send the client's valid BSN."
 
 
 # What a Datum must look like for each DatumGebruik (the part of the date that is unknown).
@@ -164,7 +166,8 @@ def cs139(m: Message, ctx):
 def cs318(m: Message, ctx):
     """The client's NaamGebruik is not 6 (niet-natuurlijk persoon): a client is a person."""
     if m.text(m.body, "Naam/NaamGebruik") == "6":
-        yield m.get(m.body, "Naam/NaamGebruik"), "NaamGebruik 6 (niet-natuurlijk persoon) is not used for a client."
+        yield m.get(m.body, "Naam/NaamGebruik"), ("NaamGebruik 6 (niet-natuurlijk persoon) is "
+                                                  "not used for a client, a person; use 1 to 4.")
 
 
 @rule("CS050", "xslt", "0001", "301")
@@ -516,8 +519,9 @@ def cs319(m: Message, ctx):
     """The DeclaratieNummer consists of letters and digits only.
 
     The published table gives this constraint no retourcode; ketentest judges it like every
-    other in-message condition (xslt, 0001). The 323's schema holds the same pattern, so a
-    schema-valid declaratie always meets it: the rule guards schemas given with --schemas."""
+    other in-message condition (xslt, 0001). The 323's schema (ours and the official one)
+    holds the same pattern, so a schema-valid declaratie meets it; the rule still speaks for
+    itself where other schemas are given (--schemas)."""
     nummer = m.text(m.body, "DeclaratieNummer") or ""
     if not ALPHANUMERIC.fullmatch(nummer):
         yield m.get(m.body, "DeclaratieNummer"), (
