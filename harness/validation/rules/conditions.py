@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from ...chain.records import VERWIJDERD
 from ..message import Message
 from . import rule
 from .inmessage import _geboortedata
@@ -23,7 +24,6 @@ from .inmessage import _geboortedata
 RELEASE_3_START = "2021-01-01"
 EURO = "83"  # LDT_Eenheid
 PER_WEEK = "2"  # LDT_Frequentie
-VERWIJDERD = "13"  # LDT_RedenWijziging
 POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
 ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 
@@ -69,7 +69,7 @@ def _not_before(m: Message, el, start: str, end: str):
 
 
 def _runs_after_2020(end: str | None) -> bool:
-    """A period that is open or ends after 2020-12-31 (the start of release 3.0)."""
+    """A period that is open or ends after 2020-12-31 (on or after release 3.0's start)."""
     return end is None or end >= RELEASE_3_START
 
 
@@ -122,7 +122,7 @@ def _producten(m: Message, with_product: bool = False) -> Iterator[tuple[object,
                 yield el, klasse
 
 
-# ---------------------------------------------------------------- persons (301 305 307 315)
+# ---------------------------------------------------------------- persons
 
 @rule("CS002", "xslt", "0001", "301 305 307 315 317 323 325")
 def cs002(m: Message, ctx):
@@ -173,7 +173,7 @@ def cs318(m: Message, ctx):
 @rule("CS050", "xslt", "0001", "301")
 def cs050(m: Message, ctx):
     """NaamGebruik fits the name: with a Partnernaam one of 1 to 4 (own name, partner's name
-    or the two combined), without one 1 (own name) or 6.
+    or the two combined), without one 1 (own name) or 6 (niet-natuurlijk persoon).
 
     Judged on the VolledigeNaam of the client and of every relatie."""
     for naam in _namen(m):
