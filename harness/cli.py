@@ -143,7 +143,8 @@ CATEGORY = {"xslt": "in-message (0001)", "extern": "external data", "chain": "cr
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def rules(fmt):
-    """List the technical rules ketentest judges, with scope and status."""
+    """List the rules ketentest judges (technical rules, conditions and constraints), with
+    scope and status."""
     rows = []
     for r in sorted(RULES.values(), key=lambda r: r.id):
         status = "implemented" + (" (judged with a regio profile)" if r.needs else

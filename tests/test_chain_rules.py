@@ -30,7 +30,7 @@ def tr332(k, breaks):
     ok(k.toewijzing())
     if breaks:  # the same number for another client
         return k.toewijzing(bsn=ANDER_BSN)
-    return k.toewijzing(einde=D(2026, 11, 30), RedenWijziging="01")  # the same one, shortened
+    return k.toewijzing(einde=D(2026, 11, 30), RedenWijziging="05")  # the same one, shortened
 
 
 def tr379(k, breaks):
@@ -181,7 +181,8 @@ def tr373(k, breaks):
 def tr375(k, breaks):
     _budget_toewijzing(k, product=False)
     omvang = {"Volume": 4, "Eenheid": "04", "Frequentie": "2"}
-    return k.vow(te_wijzigen=[{"ToewijzingNummer": 1001, "Budget": 100_000,
+    # an Omvang instead of the Budget (both at once would break CD077/CD078 first)
+    return k.vow(te_wijzigen=[{"ToewijzingNummer": 1001, "Budget": None if breaks else 100_000,
                                "Omvang": omvang if breaks else None}])
 
 
@@ -195,7 +196,8 @@ def tr411(k, breaks):
 def tr412(k, breaks):
     _budget_toewijzing(k)
     omvang = {"Volume": 4, "Eenheid": "04", "Frequentie": "2"}
-    return k.vow(te_wijzigen=[{"ToewijzingNummer": 1001, "Budget": 100_000,
+    # an Omvang instead of the Budget (both at once would break CD077/CD078 first)
+    return k.vow(te_wijzigen=[{"ToewijzingNummer": 1001, "Budget": None if breaks else 100_000,
                                "Omvang": omvang if breaks else None}])
 
 

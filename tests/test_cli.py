@@ -6,8 +6,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from harness.cli import main
+from harness.factories import bericht, to_bytes
 from harness.standard import release
-from harness.standard.sample import build, to_bytes
 
 CONTRACT_KEYS = ["file", "message", "release", "accepted", "level", "retourcodes", "findings"]
 
@@ -20,8 +20,9 @@ def run(*args, input=None):
 def files(tmp_path):
     rel = release("ijw-3.2")
     good = tmp_path / "goed.xml"
-    good.write_bytes(to_bytes(build(rel, rel.message("301"))))
-    root = build(rel, rel.message("301"))
+    # a realistic 301 (the schema sample fills every optional element and breaks conditions)
+    good.write_bytes(to_bytes(bericht(rel, "301", seed=3)))
+    root = bericht(rel, "301", seed=3)
     bsn = root.find(".//{*}Client/{*}Bsn")
     bsn.text = "12"
     bad = tmp_path / "fout.xml"

@@ -187,8 +187,14 @@ def test_declaratie_sums_hold_debet_and_credit():
     prestaties = [p for c in declaratie["Clienten"]["Client"] for p in c["Prestaties"]["Prestatie"]]
     assert len(prestaties) == 5
     for p in prestaties:
-        assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] * p["ProductTarief"]
+        if p["Eenheid"] == "83":  # euro's: the amount is the volume, no tariff (CS339, CD087)
+            assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] == 400
+            assert p["ProductTarief"] is None
+        else:
+            assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] * p["ProductTarief"]
     assert [p["IngediendBedrag"]["DebetCredit"] for p in prestaties].count("C") == 1
+    [credit] = [p for p in prestaties if p["IngediendBedrag"]["DebetCredit"] == "C"]
+    assert credit["ProductReferentie"]["VorigReferentieNummer"]  # the debet it cancels (CD060)
     assert signed(declaratie["TotaalIngediendBedrag"]) == \
         sum(signed(p["IngediendBedrag"]) for p in prestaties)
     references = [p["ProductReferentie"]["ReferentieNummer"] for p in prestaties]

@@ -329,14 +329,51 @@ def test_declaratie_approved_with_8001(rel):
         assert p["ProductPeriode"] == {"Begindatum": date(2026, 9, 10),  # clipped to the toewijzing
                                        "Einddatum": date(2026, 9, 30)}
         contract = ACCEPTEERT.product(p["ProductCode"])
-        assert p["Eenheid"] == contract.eenheid and p["ProductTarief"] == contract.tarief
-        assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] * contract.tarief
+        assert p["Eenheid"] == contract.eenheid
+        if p["Eenheid"] == "83":  # euro's: the amount is the volume, no tariff (CS339, CD087)
+            assert p.get("ProductTarief") is None
+            assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"]
+        else:
+            assert p["ProductTarief"] == contract.tarief
+            assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] * contract.tarief
     assert len({p["ProductReferentie"]["ReferentieNummer"] for p in prestaties}) == len(prestaties)
     antwoord = body(t325)["DeclaratieAntwoord"]
     assert antwoord["RetourCodes"]["RetourCode"] == ["8001"]
     assert antwoord["TotaalToegekendBedrag"] == antwoord["TotaalIngediendBedrag"] \
         == declaratie["TotaalIngediendBedrag"]
     assert t325.termijn.kind == "declaratie" and t325.termijn.on_time
+
+
+@pytest.mark.parametrize("rel", RELEASES)
+@pytest.mark.parametrize("via", ["vot", "toewijzing"])
+def test_care_in_euros_is_a_budget_by_categorie_declared_as_an_amount(rel, via):
+    """A Budget rules out an Omvang (CD077), which a product code needs (CD041): the 301 names
+    the categorie only. The aanbieder declares the product it asked for (else the regio's first
+    in euro's of that categorie), the amount in cents as the volume, without ProductTarief."""
+    euro = [p for p in ACCEPTEERT.producten_van(rel) if p.eenheid == "83"]
+    product = euro[1] if via == "vot" else euro[0]  # the vot asks the second of the categorie
+    sim = Simulation(ACCEPTEERT, rel, START)
+    if via == "vot":
+        sim.send(sim.aanbieder.vot(sim.today, [product.code]))
+        sim.run()
+        bsn = body(sim.deliveries("315")[0])["Client"]["Bsn"]
+    else:
+        bsn, _ = toegewezen(sim, product.code, ingangsdatum=date(2026, 9, 8))
+    [t] = body(sim.deliveries("301")[-1])["Client"]["ToegewezenProducten"]["ToegewezenProduct"]
+    assert t["Product"] == {"Categorie": product.categorie} and t["Budget"] == 1_200_000
+    assert t.get("Omvang") is None
+    sim.send(sim.aanbieder.start(sim.today, bsn))
+    sim.run()
+    sim.advance(days=31)  # October: declare September
+    sim.send(sim.aanbieder.declaratie(sim.today))
+    sim.run()
+    all_fine(sim)
+    [p] = body(sim.deliveries("323")[0])["Declaratie"]["Clienten"]["Client"][0]["Prestaties"][
+        "Prestatie"]
+    assert (p["ProductCode"], p["Eenheid"], p.get("ProductTarief")) == (product.code, "83", None)
+    assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] == 1_200_000 // 12
+    assert body(sim.deliveries("325")[0])["DeclaratieAntwoord"]["RetourCodes"]["RetourCode"] \
+        == ["8001"]
 
 
 @pytest.mark.parametrize("rel", RELEASES)
@@ -409,7 +446,9 @@ def test_hours_declared_in_minutes():
     [p] = body(sim.deliveries("323")[0])["Declaratie"]["Clienten"]["Client"][0]["Prestaties"][
         "Prestatie"]
     assert p["Eenheid"] == "01" and p["GeleverdVolume"] % 60 == 0
-    assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] // 60 * 6850
+    # the hourly tariff per minute, to the cent: 6850 / 60 = 114.17 -> 114 (CD087, TR418)
+    assert p["ProductTarief"] == 114
+    assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] * 114
 
 
 def test_nothing_to_declare():

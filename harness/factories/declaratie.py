@@ -6,6 +6,7 @@ from datetime import date
 
 import factory
 
+from ..validation.rules.conditions import EURO
 from . import values
 from .base import DataFactory, build_list, default_release, items
 from .product import Product, catalogus, products
@@ -28,14 +29,20 @@ def prestatie(*, product: Product, periode: tuple[date, date], credit: bool = Fa
               **elements) -> dict:
     """A Prestatie of `product` over `periode`: a new ReferentieNummer and ToewijzingNummer, a
     month's GeleverdVolume of the product's unit, its categorie, code, eenheid and tarief, and
-    IngediendBedrag = GeleverdVolume x ProductTarief (debet, or credit: C). An element given
+    IngediendBedrag = GeleverdVolume x ProductTarief (debet, or credit: C, naming the debet
+    line it cancels as VorigReferentieNummer). In euro's (Eenheid 83) there is no
+    ProductTarief and the amount is the GeleverdVolume (CD087, CS339). An element given
     explicitly wins; the derived ones follow it (give GeleverdVolume, the amount follows)."""
     volume = elements.get("GeleverdVolume")
     if volume is None:
         volume = product.volume_in(*periode)
-    tarief = elements.get("ProductTarief", product.tarief)
+    euro = elements.get("Eenheid", product.eenheid) == EURO
+    tarief = elements.get("ProductTarief", None if euro else product.tarief)
+    referentie = {"ReferentieNummer": values.referentie()}
+    if credit:
+        referentie["VorigReferentieNummer"] = values.referentie()
     derived = {
-        "ProductReferentie": {"ReferentieNummer": values.referentie()},
+        "ProductReferentie": referentie,
         "ToewijzingNummer": values.toewijzingnummer(),
         "ProductCategorie": product.categorie,
         "ProductCode": product.code,
@@ -44,7 +51,8 @@ def prestatie(*, product: Product, periode: tuple[date, date], credit: bool = Fa
         "Eenheid": product.eenheid,
         "ProductTarief": tarief,
         # without a tarief in the message the amount still follows the contract's
-        "IngediendBedrag": {"Bedrag": volume * (product.tarief if tarief is None else tarief),
+        "IngediendBedrag": {"Bedrag": volume if euro else
+                            volume * (product.tarief if tarief is None else tarief),
                             "DebetCredit": "C" if credit else "D"},
     }
     return {**derived, **elements}

@@ -43,7 +43,8 @@ UNITS = {
     "14": Unit(tarief=18_500, volume=7, frequentie="2", per_month=(28, 31)),  # etmaal
     "16": Unit(tarief=4_250, volume=4, frequentie="2", per_month=(8, 17)),  # dagdeel
     "82": Unit(tarief=125_000, volume=1, frequentie="4", per_month=(1, 1)),  # stuks (output)
-    "83": Unit(tarief=100, volume=None, frequentie=None, per_month=(250, 1_500)),  # euro's
+    # euro's: a month's amount in cents, which is the GeleverdVolume itself (CS339)
+    "83": Unit(tarief=100, volume=None, frequentie=None, per_month=(25_000, 150_000)),
     "84": Unit(tarief=1_750, volume=10, frequentie="2", per_month=(8, 40)),  # stuks (inspanning)
 }
 BUDGET = 1_200_000  # cents: a toewijzing in euro's (trajectfinanciering) carries a Budget
@@ -61,7 +62,11 @@ class Product:
         return UNITS[self.eenheid]
 
     def as_element(self) -> dict:
-        """CDT_Product."""
+        """CDT_Product as a toewijzing or verzoek names it: care in euro's, assigned as a
+        Budget, by its categorie only (a product code needs an Omvang, CD041, and a Budget
+        rules one out, CD077)."""
+        if self.budget() is not None:
+            return {"Categorie": self.categorie}
         return {"Categorie": self.categorie, "Code": self.code}
 
     def omvang(self) -> dict | None:
@@ -98,9 +103,20 @@ def catalogus(rel: Release) -> tuple[Product, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=None)
+def _named_once(rel: Release) -> tuple[Product, ...]:
+    """The list with one product per name a toewijzing gives it: care in euro's is named by
+    its categorie only, so of those only the first of each categorie is kept."""
+    named: dict = {}
+    for p in catalogus(rel):
+        named.setdefault(tuple(p.as_element().items()), p)
+    return tuple(named.values())
+
+
 def products(rel: Release, n: int) -> list[Product]:
-    """n different products: a message names a product once (TR302, TR386, TR410, TR416)."""
-    found = catalogus(rel)
+    """n different products, also as a toewijzing names them: a message names a product once
+    (TR302, TR386, TR410, TR416)."""
+    found = _named_once(rel)
     if n > len(found):
         raise ValueError(f"{rel.name} has {len(found)} products in the factories' product list; "
                          f"{n} different ones asked for")

@@ -21,11 +21,10 @@ class AangevraagdProductFactory(MetProductFactory):
         lambda o: values.month_end(o.ToewijzingIngangsdatum, values.rng.randint(2, 11)))
     Omvang = factory.LazyAttribute(lambda o: o.product.omvang())
     Budget = factory.LazyAttribute(lambda o: o.product.budget())
+    # a huisarts (Type 02), named by the AGB code alone (a code rules out a Naam: CD066); an
+    # AGB code of a huisarts starts with 01
     Verwijzer = factory.LazyFunction(lambda: {
-        "Type": "02",  # huisarts; an AGB code of a huisarts starts with 01
-        "Naam": f"Huisarts {values.achternaam()['Achternaam']}"[:64],
-        "ZorgverlenerCode": f"01{values.rng.randint(0, 999_999):06d}",
-    })
+        "Type": "02", "ZorgverlenerCode": f"01{values.rng.randint(0, 999_999):06d}"})
 
 
 class VotClientFactory(ClientFactory):

@@ -5,8 +5,10 @@ and declares a month (323) by the declaration rules of SPEC:
 - one declaratieperiode per message, a whole calendar month;
 - per productperiode, client, toewijzing and product one line; the ProductPeriode is the
   month clipped to the toewijzing's Ingangsdatum and Einddatum;
-- declared in the unit of the toewijzing, an hour optionally in minutes;
-- IngediendBedrag = GeleverdVolume x ProductTarief; every ReferentieNummer is new;
+- declared in the unit of the toewijzing, an hour optionally in minutes (at the hourly
+  tariff per minute, rounded to the cent);
+- IngediendBedrag = GeleverdVolume x ProductTarief, in euro's the GeleverdVolume itself
+  (in cents, without ProductTarief); every ReferentieNummer is new;
 - a correction is a credit of the earlier debet line (VorigReferentieNummer = its
   ReferentieNummer) plus a new debet line; a line the 325 rejected is declared again.
 """
@@ -22,9 +24,8 @@ from ..factories import data as factory_data
 from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month
 from ..validation.findings import Verdict
+from ..validation.rules.conditions import EURO
 from .base import Outgoing, Party
-
-EURO = "83"
 
 
 @dataclass
@@ -204,8 +205,7 @@ class SimulatedAanbieder(Party):
                           "ToewijzingIngangsdatum": ingang,
                           "ToewijzingEinddatum": einddatum or month_end(ingang, 5),
                           "Omvang": omvang, "Budget": budget,
-                          "Verwijzer": {"Type": "02", "Naam": "Huisarts Jansen",
-                                        "ZorgverlenerCode": "01123456"}})
+                          "Verwijzer": {"Type": "02", "ZorgverlenerCode": "01123456"}})
             self.verzoeken[ref] = {"soort": "vot", "bsn": client["Bsn"], "product": code}
         if self.release.standard == "ijw":
             client["GezagsdragerBekend"] = "1"
@@ -313,17 +313,30 @@ class SimulatedAanbieder(Party):
         last = min(end, t.get("Einddatum") or end)
         return (first, last) if delivered and first <= last else None
 
+    def _product(self, t: dict):
+        """The regio product a toewijzing is for. A Budget toewijzing names no product code:
+        then the product the aanbieder asked for (its verzoek's ReferentieAanbieder), or else
+        the regio's first product in euro's of the toewijzing's categorie."""
+        named = t.get("Product") or {}
+        if named.get("Code"):
+            return self.profile.product(named["Code"], named["Categorie"])
+        asked = self.verzoeken.get(t.get("ReferentieAanbieder"), {}).get("product")
+        if asked:
+            return self.profile.product(asked)
+        return next(p for p in self.profile.producten_van(self.release)
+                    if p.frequentie is None and named.get("Categorie") in (None, p.categorie))
+
     def _debet(self, bsn: str, t: dict, periode: tuple[date, date], volume: int,
                in_minuten: bool, tarief: int | None, eenheid: str | None = None) -> dict:
-        product = self.profile.product(t["Product"]["Code"], t["Product"]["Categorie"])
+        product = self._product(t)
         eenheid = eenheid or (t.get("Omvang") or {}).get("Eenheid") or product.eenheid
         prijs = tarief if tarief is not None else product.tarief
         if in_minuten and eenheid == UUR:
             eenheid, volume = MINUUT, volume * 60
-        if eenheid == MINUUT and product.eenheid == UUR:
-            # the contract tariff is per hour: no ProductTarief (TR418 would compare it with
-            # the hourly one) and the amount of whole hours' worth of minutes
-            prijs, bedrag = None, volume * product.tarief // 60
+        if eenheid == MINUUT and product.eenheid == UUR and tarief is None:
+            prijs = (product.tarief + 30) // 60  # the hourly tariff per minute, to the cent
+        if eenheid == EURO:  # the amount is the volume, without a tariff (CS339, CD087)
+            prijs, bedrag = None, volume
         else:
             bedrag = volume * prijs
         p = {"ProductReferentie": {"ReferentieNummer": self._referentie()},
@@ -347,11 +360,11 @@ def _omvang(p) -> tuple[dict | None, int | None]:
 
 def _volume(t: dict, begin: date, end: date) -> int:
     """What a toewijzing allows over the period: its Volume per day, week or month (or a
-    twelfth of its Budget, for care in euro's, whose tarief is one euro)."""
+    twelfth of its Budget, for care in euro's, declared in cents)."""
     omvang = t.get("Omvang")
     days = (end - begin).days + 1
     if omvang is None:
-        return max(1, (t.get("Budget") or 0) // 100 // 12)
+        return max(1, (t.get("Budget") or 0) // 12)
     per = {"1": days, "2": max(1, days // 7), "4": 1, "6": 1}[omvang["Frequentie"]]
     return omvang["Volume"] * per
 

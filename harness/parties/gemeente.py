@@ -75,8 +75,8 @@ class SimulatedGemeente(Party):
 
     def _running_codes(self, bsn: str, from_day: date) -> list[str]:
         """Products of the client's toewijzingen that run on or after `from_day`."""
-        return [t["Product"]["Code"] for t in self.toewijzingen.get(bsn, [])
-                if t.get("Product") and t.get("RedenWijziging") != VERWIJDERD
+        return [_code(t) for t in self.toewijzingen.get(bsn, [])
+                if _code(t) and t.get("RedenWijziging") != VERWIJDERD
                 and (t.get("Einddatum") is None or t["Einddatum"] >= from_day)]
 
     def _decide(self, beleid: VerzoekBeleid, stacks: bool, today: date, referentie: str,
@@ -104,8 +104,8 @@ class SimulatedGemeente(Party):
         asked = client["AangevraagdeProducten"]["AangevraagdProduct"]
         out = []
         for p in asked:
-            code = p["Product"]["Code"] if p.get("Product") else None
-            others = [q["Product"]["Code"] for q in asked if q is not p and q.get("Product")]
+            code = _code(p)
+            others = [_code(q) for q in asked if q is not p and _code(q)]
             # a product may be refused only for its own stapeling, not for its neighbours'
             stacks = code is None or all(self.profile.may_stack(code, other) for other in
                                          [*others, *self._running_codes(
@@ -133,9 +133,9 @@ class SimulatedGemeente(Party):
         wijzig = (verzoek.get("TeWijzigenProducten") or {}).get("TeWijzigenProduct", [])
         nieuw = (verzoek.get("NieuweProducten") or {}).get("NieuwProduct", [])
         known = {t["ToewijzingNummer"]: t for t in self.toewijzingen.get(bsn, [])}
-        codes = [known[n]["Product"]["Code"] for n in ongewijzigd + [w["ToewijzingNummer"]
-                 for w in wijzig] if n in known and known[n].get("Product")]
-        codes += [p["Product"]["Code"] for p in nieuw if p.get("Product")]
+        codes = [_code(known[n]) for n in ongewijzigd + [w["ToewijzingNummer"]
+                 for w in wijzig] if n in known and _code(known[n])]
+        codes += [_code(p) for p in nieuw if _code(p)]
         stacks = self._stacks(codes)
 
         def decide(day):
@@ -273,6 +273,12 @@ class SimulatedGemeente(Party):
         t.update(Einddatum=t["Ingangsdatum"], RedenWijziging=VERWIJDERD)
         self.changed.setdefault(bsn, set()).add(nummer)
         return self._send_301(bsn, today)
+
+
+def _code(product_class: dict) -> str | None:
+    """The product code a toewijzing or verzoek names; None for care given as a Budget, named
+    by its categorie only (or not at all), which the stapelmatrix cannot name either."""
+    return (product_class.get("Product") or {}).get("Code")
 
 
 # A toewijzing's volume per frequentie when the request names none (as the factories do).

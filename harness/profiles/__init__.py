@@ -59,7 +59,11 @@ class RegioProduct:
         return ContractProduct(self.categorie, self.code, self.tarief, self.eenheid)
 
     def as_element(self) -> dict:
-        """CDT_Product."""
+        """CDT_Product as a toewijzing or verzoek names it: care in euro's, assigned as a
+        Budget, by its categorie only (a product code needs an Omvang, CD041, and a Budget
+        rules one out, CD077)."""
+        if self.frequentie is None:
+            return {"Categorie": self.categorie}
         return {"Categorie": self.categorie, "Code": self.code}
 
 

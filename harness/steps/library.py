@@ -540,8 +540,10 @@ def toewijzing_voor_verzoek(keten: Keten, role: str) -> None:
     if not any(p.get("ReferentieAanbieder") in refs for p in producten):
         raise ChainFailure(f"the 301 names no verzoek of the scenario ({', '.join(refs)}) in "
                            f"ReferentieAanbieder ({got.permalink})")
-    if not any((p.get("Product") or {}).get("Code") == keten.facts.get("product")
-               for p in producten):
+    code = keten.facts.get("product")
+    # as a toewijzing names the product: care in euro's (a Budget) by its categorie only
+    wanted = keten.profile.product(code).as_element() if code else None
+    if not any(p.get("Product") == wanted for p in producten):
         raise ChainFailure(f"the 301 assigns no product {keten.facts.get('product')} "
                            f"({got.permalink})")
     _remember_toewijzing(keten, got.data)

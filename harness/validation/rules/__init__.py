@@ -1,4 +1,5 @@
-"""The technical rules (TR...) of the standard as small pure functions in a registry.
+"""The technical rules (TR...) of the standard, and its conditions and constraints on data
+elements (CD..., CS...: conditions.py), as small pure functions in a registry.
 
 A rule function takes a Message view and a Context and yields (element, text) for every place
 that breaks it; the registry turns those into Findings with the rule's id, level and retourcode.
@@ -109,4 +110,4 @@ def not_assessed(message: Message, ctx: Context) -> list[str]:
             if r.needs == "profile" and not ctx.products and message.id in r.messages]
 
 
-from . import chain, external, inmessage  # noqa: E402,F401  (registers the rules)
+from . import chain, conditions, external, inmessage  # noqa: E402,F401  (registers the rules)
