@@ -220,8 +220,10 @@ BREAKS = [
     ("CD025", "relatie", "301", {},
      set_in(lambda d: d["Client"]["Relaties"]["Relatie"][0]["Contact"]["Adres"], Huis=None),
      f"{CLIENT}/Relaties/Relatie/Contact/Adres"),
-    ("CD034", "01", "301", {}, set_in(adres, Postcode=None, LandCode=None), CONTACT),
-    ("CD034", "03-zonder-adres", "301", {}, set_in(contact, Soort="03", Adres=None), CONTACT),
+    ("CD034", "01", "301", {}, set_in(adres, Postcode=None, LandCode=None), f"{CONTACT}/Adres"),
+    ("CD034", "03", "301", {}, lambda d: (set_in(contact, Soort="03")(d),
+                                          set_in(adres, Postcode=None, LandCode=None)(d)),
+     f"{CONTACT}/Adres"),
     ("CS089", "spatie", "301", {}, set_in(adres, Postcode="1234 AB"), f"{CONTACT}/Adres/Postcode"),
     ("CS089", "nul", "301", {}, set_in(adres, Postcode="0123AB"), f"{CONTACT}/Adres/Postcode"),
     ("CD005", "geen-landcode", "301", {}, set_in(adres, LandCode=None), f"{CONTACT}/Adres"),
@@ -359,6 +361,8 @@ HOLDS = [
     ("CD009", "04", "301", {}, tijdelijk_adres({"Begindatum": date(2026, 11, 1),
                                                 "Einddatum": date(2026, 12, 31)})),
     ("CD034", "02-zonder-adres", "301", {}, set_in(contact, Soort="02", Adres=None)),
+    # the condition is on the Adres's Postcode: a Contact without an Adres is left alone
+    ("CD034", "03-zonder-adres", "301", {}, set_in(contact, Soort="03", Adres=None)),
     ("CS003", "gelijk", "301", {}, lambda d: toegewezen(d)[0].update(
         Einddatum=toegewezen(d)[0]["Ingangsdatum"])),
     ("CD079", "budget-zonder-product", "301", met("83"),

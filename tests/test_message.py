@@ -43,7 +43,8 @@ def message(rel_name: str, xml: bytes, message_id: str) -> Message:
 
 
 def mixed_declaratie(rel_name: str) -> dict:
-    """Three clients; some lines credit (with VorigReferentieNummer), some without tariff."""
+    """Three clients; some lines credit (with VorigReferentieNummer), some in euro's without
+    tariff. Every rule holds."""
     d = data(rel_name, "323", today=TODAY, seed=7, clienten=3, prestaties=3)
     clienten = d["Declaratie"]["Clienten"]["Client"]
     first, second = clienten[0]["Prestaties"]["Prestatie"], clienten[2]["Prestaties"]["Prestatie"]
@@ -51,14 +52,19 @@ def mixed_declaratie(rel_name: str) -> dict:
     first[1]["IngediendBedrag"]["DebetCredit"] = "C"
     second[2]["ProductReferentie"]["VorigReferentieNummer"] = "VORIG2"
     second[2]["IngediendBedrag"]["DebetCredit"] = "C"
-    for p in (first[0], second[1], second[2]):
-        p["ProductTarief"] = None
+    for p in (first[0], second[1], second[2]):  # care in euro's: no tariff (CD087, CS339)
+        p.update(Eenheid="83", ProductTarief=None)
+        p["IngediendBedrag"]["Bedrag"] = p["GeleverdVolume"]
+    total = sum(signed(p["IngediendBedrag"]) for c in clienten for p in c["Prestaties"]["Prestatie"])
+    d["Declaratie"]["TotaalIngediendBedrag"] = totaal(total)
     return d
 
 
 @pytest.mark.parametrize("rel_name", ["iwmo-3.2", "ijw-3.2"])
 def test_records_of_a_mixed_declaratie_match_a_plain_reading(rel_name):
-    xml = to_bytes(render(release(rel_name), "323", mixed_declaratie(rel_name)))
+    rel = release(rel_name)
+    xml = to_bytes(render(rel, "323", mixed_declaratie(rel_name)))
+    assert judge(xml, "323.xml", context=Context(today=TODAY, products=contract(rel))).accepted
     m = message(rel_name, xml, "323")
     expected = plain_reading(m)
     assert [tuple(r) for r in m.prestaties] == expected
@@ -96,8 +102,8 @@ def test_a_325_is_read_the_same_way(rel_name):
             if p.get("ProductTarief") is not None:
                 p["ProductTarief"] += 1
                 p["IngediendBedrag"]["Bedrag"] = p["GeleverdVolume"] * p["ProductTarief"]
-    total = sum(signed(p["IngediendBedrag"]) for c in d["Declaratie"]["Clienten"]["Client"]
-                for p in c["Prestaties"]["Prestatie"])
+    clienten = d["Declaratie"]["Clienten"]["Client"]
+    total = sum(signed(p["IngediendBedrag"]) for c in clienten for p in c["Prestaties"]["Prestatie"])
     d["Declaratie"]["TotaalIngediendBedrag"] = totaal(total)
     verdict = judge(to_bytes(render(rel, "323", d)), "323.xml",
                     context=Context(today=TODAY, products=contract(rel)))

@@ -446,9 +446,10 @@ def test_hours_declared_in_minutes():
     [p] = body(sim.deliveries("323")[0])["Declaratie"]["Clienten"]["Client"][0]["Prestaties"][
         "Prestatie"]
     assert p["Eenheid"] == "01" and p["GeleverdVolume"] % 60 == 0
-    # the hourly tariff per minute, to the cent: 6850 / 60 = 114.17 -> 114 (CD087, TR418)
+    # the hourly tariff per minute, to the cent: 6850 / 60 = 114.17 -> 114 (CD087, TR418);
+    # the amount from the unrounded tariff (TR346): whole hours at 6850
     assert p["ProductTarief"] == 114
-    assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] * 114
+    assert p["IngediendBedrag"]["Bedrag"] == p["GeleverdVolume"] // 60 * 6850
 
 
 def test_nothing_to_declare():

@@ -5,8 +5,8 @@ and declares a month (323) by the declaration rules of SPEC:
 - one declaratieperiode per message, a whole calendar month;
 - per productperiode, client, toewijzing and product one line; the ProductPeriode is the
   month clipped to the toewijzing's Ingangsdatum and Einddatum;
-- declared in the unit of the toewijzing, an hour optionally in minutes (at the hourly
-  tariff per minute, rounded to the cent);
+- declared in the unit of the toewijzing, an hour optionally in minutes (ProductTarief the
+  hourly tariff per minute rounded to the cent, the amount hourly x minutes / 60);
 - IngediendBedrag = GeleverdVolume x ProductTarief, in euro's the GeleverdVolume itself
   (in cents, without ProductTarief); every ReferentieNummer is new;
 - a correction is a credit of the earlier debet line (VorigReferentieNummer = its
@@ -25,6 +25,7 @@ from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month
 from ..validation.findings import Verdict
 from ..validation.rules.conditions import EURO
+from ..validation.rules.external import minute_amount
 from .base import Outgoing, Party
 
 
@@ -333,10 +334,11 @@ class SimulatedAanbieder(Party):
         prijs = tarief if tarief is not None else product.tarief
         if in_minuten and eenheid == UUR:
             eenheid, volume = MINUUT, volume * 60
-        if eenheid == MINUUT and product.eenheid == UUR and tarief is None:
-            prijs = (product.tarief + 30) // 60  # the hourly tariff per minute, to the cent
         if eenheid == EURO:  # the amount is the volume, without a tariff (CS339, CD087)
             prijs, bedrag = None, volume
+        elif eenheid == MINUUT and product.eenheid == UUR and tarief is None:
+            # the hourly tariff per minute, to the cent; the amount from the unrounded (TR346)
+            prijs, bedrag = (product.tarief + 30) // 60, minute_amount(volume, product.tarief)
         else:
             bedrag = volume * prijs
         p = {"ProductReferentie": {"ReferentieNummer": self._referentie()},

@@ -209,12 +209,15 @@ def cd025(m: Message, ctx):
 
 @rule("CD034", "xslt", "0001", "301")
 def cd034(m: Message, ctx):
-    """A Contact of Soort 01 (BRP-adres) or 03 (verblijfadres) has an Adres with a Postcode.
+    """The Adres of a Contact of Soort 01 (BRP-adres) or 03 (verblijfadres) has a Postcode.
 
-    Judged on every Contact: the client's and the relaties'."""
+    Judged on every Contact with an Adres, the client's and the relaties': the condition is
+    on the Adres's Postcode, so a Contact without an Adres (a telephone number only) is left
+    alone, as the standard's own XSLT for this code does (iWlz)."""
     for contact in _contacts(m):
-        if m.text(contact, "Soort") in ("01", "03"):
-            yield from _required(m, contact, "Adres/Postcode",
+        adres = m.get(contact, "Adres")
+        if adres is not None and m.text(contact, "Soort") in ("01", "03"):
+            yield from _required(m, adres, "Postcode",
                                  "the Contact's Soort is 01 (BRP-adres) or 03 (verblijfadres)")
 
 

@@ -83,7 +83,7 @@ def tr418(m: Message, ctx):
                 f"{' per minute' if p.eenheid == MINUUT else ''}.")
 
 
-def _minute_amount(volume: int, hourly: int) -> int:
+def minute_amount(volume: int, hourly: int) -> int:
     """The amount of `volume` minutes of a product contracted per hour: hourly tariff x minutes
     / 60, rounded to whole cents half up (the standard's rounding rule for minutes)."""
     return (2 * volume * hourly + 60) // 120
@@ -108,7 +108,7 @@ def tr346(m: Message, ctx):
         if eenheid == MINUUT:
             product = (ctx.products or {}).get((c.categorie[i], c.code[i]))
             if product and product.eenheid == UUR and product.tarief is not None:
-                exact = _minute_amount(volume, product.tarief)
+                exact = minute_amount(volume, product.tarief)
             elif abs(2 * amount - 2 * exact) <= volume + 1:
                 continue  # within what a tariff rounded to ProductTarief gives
         if amount != exact:
