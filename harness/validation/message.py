@@ -76,6 +76,19 @@ _REQUIRED = (("b", "ReferentieNummer"), ("m", "ToewijzingNummer"), ("m", "Produc
              ("m", "GeleverdVolume"), ("m", "Eenheid"), ("b", "Bedrag"), ("b", "DebetCredit"))
 
 
+def _optional(clienten, tag: str, prestaties: list, parents) -> list:
+    """The text of an optional leaf of each prestatie, None where it is absent. The leaf is
+    the only optional child of its parent (`parents()`, one per prestatie), so where some
+    prestaties have it and others not, those that have it are the ones whose parent has the
+    most children: no lookups from leaf to prestatie."""
+    texts = [e.text for e in clienten.iter(tag)]
+    if len(texts) in (0, len(prestaties)):  # in none or in all: the common cases
+        return texts or [None] * len(prestaties)
+    lengths = list(map(len, parents()))
+    longest, found = max(lengths), iter(texts)
+    return [next(found) if n == longest else None for n in lengths]
+
+
 class Message:
     def __init__(self, root: etree._Element, rel: Release, definition: MessageDef):
         self.root, self.release, self.definition = root, rel, definition
@@ -146,9 +159,11 @@ class Message:
             raise ValueError("a prestatie lacks a required element: the message is not schema-valid")
         ref, toewijzing, categorie, code, begin, end, volume, eenheid, bedrag, dc = (
             flat[k::len(_REQUIRED)] for k in range(len(_REQUIRED)))
-        vorig = self._optional(clienten, tag("b", "VorigReferentieNummer"), prestaties, 2)
-        tarief = [t if t is None else int(t)
-                  for t in self._optional(clienten, tag("m", "ProductTarief"), prestaties, 1)]
+        # the only optional child of its parent: ProductReferentie's second, a Prestatie's 8th
+        vorig = _optional(clienten, tag("b", "VorigReferentieNummer"), prestaties,
+                          lambda: [p[0] for p in prestaties])
+        tarief = [t if t is None else int(t) for t in _optional(
+            clienten, tag("m", "ProductTarief"), prestaties, lambda: prestaties)]
         bsns, clients = [], []
         for client in clienten:  # Bsn, then Prestaties
             count = len(client[1])
@@ -160,22 +175,6 @@ class Message:
             bsns, ref, vorig, list(map(str.strip, toewijzing)), categorie, code,
             list(map(str.strip, begin)), list(map(str.strip, end)), list(map(int, volume)),
             eenheid, tarief, signed, debet, prestaties, clients)
-
-    @staticmethod
-    def _optional(clienten, tag: str, prestaties: list, depth: int) -> list:
-        """The text of an optional leaf `depth` levels below each prestatie, None where absent."""
-        texts = [e.text for e in clienten.iter(tag)]
-        if len(texts) == len(prestaties):  # in every prestatie: the common case, no lookups
-            return texts
-        column = [None] * len(prestaties)
-        if texts:
-            position = {p: i for i, p in enumerate(prestaties)}
-            for leaf in clienten.iter(tag):
-                prestatie = leaf
-                for _ in range(depth):
-                    prestatie = prestatie.getparent()
-                column[position[prestatie]] = leaf.text
-        return column
 
     @cached_property
     def prestaties(self) -> list[PrestatieRecord]:

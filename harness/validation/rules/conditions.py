@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
+from operator import itemgetter
 
 from ...chain.records import VERWIJDERD
 from ..message import Message
@@ -26,6 +28,7 @@ EURO = "83"  # LDT_Eenheid
 PER_WEEK = "2"  # LDT_Frequentie
 POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
 ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
+_month = itemgetter(slice(0, 7))  # of an ISO date: YYYY-MM
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -132,8 +135,10 @@ def cs002(m: Message, ctx):
     A 323 or 325 is judged per client it lists, from the prestatie records: each distinct
     Bsn is checked once, and clients are looked up only for a Bsn that fails."""
     if m.id in ("323", "325"):
-        failing = {bsn for bsn in {p.bsn for p in m.prestaties} if not elfproef(bsn)}
-        clients = dict.fromkeys((p.client, p.bsn) for p in m.prestaties if p.bsn in failing)
+        c = m.prestatie_columns
+        failing = {bsn for bsn in set(c.bsn) if not elfproef(bsn)}
+        clients = dict.fromkeys(pair for pair in zip(c.client, c.bsn) if pair[1] in failing) \
+            if failing else {}
     else:
         bsn = m.text(m.body, "Bsn")
         clients = [] if elfproef(bsn) else [(m.body, bsn)]
@@ -537,8 +542,9 @@ def cs100(m: Message, ctx):
     before 2021 is declared with the messages of its own time."""
     periode = m.get(m.body, "DeclaratiePeriode")
     periods = [periode] if m.text(periode, "Begindatum") < RELEASE_3_START else []
-    periods += [m.get(p.element, "ProductPeriode") for p in m.prestaties
-                if p.begin < RELEASE_3_START]
+    if min(m.prestatie_columns.begin) < RELEASE_3_START:
+        periods += [m.get(p.element, "ProductPeriode") for p in m.prestaties
+                    if p.begin < RELEASE_3_START]
     for el in periods:
         yield m.get(el, "Begindatum"), (f"Begindatum {m.text(el, 'Begindatum')} lies before "
                                         f"{RELEASE_3_START}; a 323 declares care from 2021 on.")
@@ -558,6 +564,9 @@ def cs340(m: Message, ctx):
 @rule("CS337", "xslt", "0001", "323")
 def cs337(m: Message, ctx):
     """A ProductPeriode ends in the calendar month (and year) it begins in."""
+    c = m.prestatie_columns
+    if _month(min(c.begin)) == _month(max(c.end)):
+        return  # every period lies in one month (as a declaratieperiode does)
     for p in m.prestaties:
         if p.begin[:7] != p.end[:7]:
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
@@ -580,8 +589,9 @@ def cs325(m: Message, ctx):
     totals = ("TotaalIngediendBedrag",) if m.id == "323" else \
         ("TotaalIngediendBedrag", "TotaalToegekendBedrag")
     amounts = [el for el in (m.get(m.body, name) for name in totals) if _zero_credit(m, el)]
-    amounts += [m.get(p.element, "IngediendBedrag") for p in m.prestaties
-                if p.bedrag == 0 and not p.debet]
+    if 0 in m.prestatie_columns.bedrag:
+        amounts += [m.get(p.element, "IngediendBedrag") for p in m.prestaties
+                    if p.bedrag == 0 and not p.debet]
     for el in amounts:
         yield m.get(el, "DebetCredit"), "An amount of 0 is sent as debet: DebetCredit D."
 
@@ -590,6 +600,9 @@ def cs325(m: Message, ctx):
 def cd060(m: Message, ctx):
     """A prestatie has a VorigReferentieNummer if and only if its IngediendBedrag is credit
     (C): a credit line names the debet line it cancels, a debet line names none."""
+    c = m.prestatie_columns
+    if [v is None for v in c.vorig] == c.debet:
+        return
     for p in m.prestaties:
         if (p.vorig is not None) == p.debet:
             yield from _present_iff(m, m.get(p.element, "ProductReferentie"),
@@ -600,6 +613,9 @@ def cd060(m: Message, ctx):
 @rule("CD087", "xslt", "0001", "323")
 def cd087(m: Message, ctx):
     """A prestatie has a ProductTarief if and only if its Eenheid is not 83 (euro's)."""
+    c = m.prestatie_columns
+    if [t is None for t in c.tarief] == [e == EURO for e in c.eenheid]:
+        return
     for p in m.prestaties:
         if (p.tarief is None) != (p.eenheid == EURO):
             yield from _present_iff(m, p.element, "ProductTarief", p.eenheid != EURO,
@@ -609,6 +625,10 @@ def cd087(m: Message, ctx):
 @rule("CS339", "xslt", "0001", "323")
 def cs339(m: Message, ctx):
     """A prestatie in euro's (Eenheid 83) has an IngediendBedrag equal to its GeleverdVolume."""
+    c = m.prestatie_columns
+    euro = [e == EURO for e in c.eenheid]
+    if list(map(abs, compress(c.bedrag, euro))) == list(compress(c.volume, euro)):
+        return
     for p in m.prestaties:
         if p.eenheid == EURO and abs(p.bedrag) != p.volume:
             yield m.get(p.element, "IngediendBedrag"), (

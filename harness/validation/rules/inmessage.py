@@ -366,9 +366,10 @@ def tr416(m: Message, ctx):
     """At most one debet prestatie per client, ToewijzingNummer, ProductCategorie, ProductCode
     and ProductPeriode within the message."""
     c = m.prestatie_columns
+    toewijzingen = list(compress(c.toewijzing, c.debet))
+    if len(set(toewijzingen)) == len(toewijzingen):
+        return  # the common case: each toewijzing declared on one debet line
     keys = list(compress(zip(c.bsn, c.toewijzing, c.categorie, c.code, c.begin, c.end), c.debet))
-    if len(set(keys)) == len(keys):
-        return
     seen = {}
     for el, key in zip(compress(c.element, c.debet), keys):
         if key in seen:
