@@ -9,9 +9,10 @@ import pytest
 from lxml import etree
 
 from harness.factories import (FACTORIES, TODAY, ClientFactory, PrestatieFactory, RenderError,
-                               ToegewezenProductFactory, bericht, contract, data, elfproef,
-                               render, to_bytes)
+                               ToegewezenProductFactory, bericht, contract, data, render,
+                               to_bytes)
 from harness.factories.declaratie import signed
+from harness.validation.rules.conditions import elfproef
 from harness.standard import all_releases, release
 from harness.standard.cbs import gemeentecodes
 from harness.validation import Context, judge

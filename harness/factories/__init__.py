@@ -70,11 +70,11 @@ from .persoon import ClientFactory, ContactFactory
 from .product import Product, catalogus, contract
 from .render import RenderError, render
 from .toewijzing import ToegewezenProductFactory
-from .values import TODAY, elfproef
+from .values import TODAY
 from .verzoek import AangevraagdProductFactory, AntwoordFactory, VerzoekFactory
 
 __all__ = ["FACTORIES", "TODAY", "RenderError", "bericht", "data", "render", "to_bytes",
-           "contract", "catalogus", "Product", "elfproef",
+           "contract", "catalogus", "Product",
            "AangevraagdProductFactory", "AntwoordFactory", "ClientFactory", "ContactFactory",
            "DeclaratieFactory", "PrestatieFactory", "StartProductFactory", "StopProductFactory",
            "ToegewezenProductFactory", "VerzoekFactory"]

@@ -16,7 +16,6 @@ import factory.random
 from faker import Faker
 
 from ..standard.cbs import gemeentecodes
-from ..validation.rules.conditions import elfproef  # noqa: F401  (the rule CS002 judges by)
 
 TODAY = date(2026, 11, 2)
 

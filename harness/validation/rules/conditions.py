@@ -20,7 +20,7 @@ from operator import itemgetter
 from ...chain.records import VERWIJDERD
 from ..message import Message
 from . import rule
-from .inmessage import _geboortedata
+from .inmessage import geboortedata
 
 # Release 3.0 began on 2021-01-01: some conditions hold only for what runs after 2020.
 RELEASE_3_START = "2021-01-01"
@@ -160,7 +160,7 @@ def cs139(m: Message, ctx):
     puts the day on 01, 2 puts the date on 1 January, 3 makes it 1900-01-01.
 
     Judged on the client's Geboortedatum and, in a 301, every relatie's."""
-    for g in _geboortedata(m):
+    for g in geboortedata(m):
         gebruik, datum = m.text(g, "DatumGebruik"), m.text(g, "Datum")
         if gebruik in DATUM_GEBRUIK and not DATUM_GEBRUIK[gebruik][0](datum):
             yield m.get(g, "Datum"), (f"Datum {datum} with DatumGebruik {gebruik} must be on "

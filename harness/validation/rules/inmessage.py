@@ -26,7 +26,7 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
-def _geboortedata(m: Message):
+def geboortedata(m: Message):
     """Every Geboortedatum in the message: the client's and the relaties'."""
     client = m.body if m.body is not None and local(m.body) == "Client" else None
     if client is None:
@@ -62,7 +62,7 @@ def _product_key(m: Message, el):
 def tr002(m: Message, ctx):
     """Geboortedatum at most 120 years before the Dagtekening, unless the date is unknown."""
     limit = _years_before(m.dagtekening, 120)
-    for g in _geboortedata(m):
+    for g in geboortedata(m):
         if m.text(g, "DatumGebruik") != "3" and m.date(g, "Datum") < limit:
             yield g, (f"Geboortedatum {m.text(g, 'Datum')} lies more than 120 years before the "
                       f"Dagtekening {m.dagtekening}; give the right date or DatumGebruik 3.")
@@ -166,7 +166,7 @@ def tr134(m: Message, ctx):
     DeclaratieDagtekening and the 325's DeclaratieIdentificatie/Dagtekening (the 323 answered
     must be older than its answer)."""
     dagtekening = m.dagtekening
-    dates = [m.get(g, "Datum") for g in _geboortedata(m)]
+    dates = [m.get(g, "Datum") for g in geboortedata(m)]
     if m.id == "301":
         dates += [m.get(p, "Toewijzingsdatum")
                   for p in m.all("ToegewezenProducten/ToegewezenProduct", m.body)]
