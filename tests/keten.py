@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from harness.chain import ChainState, judge
-from harness.factories import bericht, catalogus, elfproef, render, to_bytes
+from harness.factories import bericht, catalogus, render, to_bytes
 from harness.standard import release
 from harness.validation import Context
+from harness.validation.rules.conditions import elfproef
 
 TODAY = date(2026, 11, 2)
 BSN = "999993653"
