@@ -27,11 +27,12 @@ from pathlib import Path
 from lxml import etree
 
 from harness.chain import ChainState, judge
-from harness.factories import bericht, catalogus, data, elfproef, render, to_bytes
+from harness.factories import bericht, catalogus, data, render, to_bytes
 from harness.standard import release
 from harness.validation import Context
 from harness.validation.message import Message
 from harness.validation.rules import run_rules
+from harness.validation.rules.conditions import elfproef
 
 from bench_verdict import baseline, best  # the same baseline and timing (a sibling script)
 

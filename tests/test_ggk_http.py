@@ -391,9 +391,13 @@ def test_aanbieder_messages_are_pushed_as_di01_and_du01(client, endpoint):
                        namespaces=NS) == s.aanbieder.code
     for b in pushed:
         assert schema().validate(etree.ElementTree(copy.deepcopy(b))), schema().error_log
-    journal = wait_for(lambda: [m for m in s.journal() if m["receiver"]["role"] == "gemeente"
-                                and m["status"] == "bezorgd"] or None, what="bezorgd")
-    assert len(journal) == 2 and all(m["push"]["attempts"] == 1 for m in journal)
+    def both_delivered():  # the journal marks each push as it is answered: wait for both
+        done = [m for m in s.journal() if m["receiver"]["role"] == "gemeente"
+                and m["status"] == "bezorgd"]
+        return done if len(done) == 2 else None
+
+    journal = wait_for(both_delivered, what="both bezorgd")
+    assert all(m["push"]["attempts"] == 1 for m in journal)
 
 
 def test_failed_pushes_are_retried_and_the_message_waits_in_the_inbox(client):

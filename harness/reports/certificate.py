@@ -12,19 +12,26 @@ from pathlib import Path
 from ..validation import RULES
 
 STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;padding:0 1em;max-width:1100px;color:#222}
 h1{margin-bottom:.2em} .verdict{font-size:1.3em;padding:.5em 1em;border-radius:6px;display:inline-block}
 .ok{background:#e3f5e6;color:#1d6b2b} .nok{background:#fbe4e4;color:#8f1d1d}
 table{border-collapse:collapse;margin:.6em 0 1.4em;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#f4f4f4} td.n{text-align:right;font-variant-numeric:tabular-nums}
-.bar{display:flex;height:12px;min-width:160px;border-radius:3px;overflow:hidden;background:#eee}
+.info td{overflow-wrap:anywhere}
+th{background:#f4f4f4} .n{text-align:right;font-variant-numeric:tabular-nums}
+.wide{overflow-x:auto}
+.bar{display:flex;height:12px;min-width:3em;border-radius:3px;overflow:hidden;background:#eee}
 .bar .p{background:#3a9b4d} .bar .f{background:#c83b3b} .bar .s{background:#bbb}
 .passed{color:#1d6b2b} .failed{color:#8f1d1d} .skipped{color:#777}
 details{margin:.3em 0 .8em} summary{cursor:pointer} code{font-size:.92em}
 .msg td{font-size:.92em} .err{white-space:pre-wrap;color:#8f1d1d;margin:.3em 0}
 """
 MARK = {"passed": "✔", "failed": "✘", "skipped": "–"}
+
+
+def _table(rows: str, cls: str = "") -> str:
+    """A table that scrolls sideways on its own where the screen is narrower (a phone)."""
+    return f"<div class=wide><table{f' class={cls}' if cls else ''}>{rows}</table></div>"
 
 
 def _bar(passed: int, failed: int, skipped: int) -> str:
@@ -45,8 +52,8 @@ def _chains(records) -> str:
         f"<td class={'failed' if c['failed'] else 'passed'}>"
         f"{'not certified' if c['failed'] else 'passed'}</td></tr>"
         for chain, c in sorted(by_chain.items()))
-    return ("<table><tr><th>chain</th><th>passed</th><th>failed</th><th>skipped</th>"
-            f"<th></th><th>result</th></tr>{rows}</table>")
+    return _table("<tr><th>chain</th><th class=n>passed</th><th class=n>failed</th>"
+                  f"<th class=n>skipped</th><th></th><th>result</th></tr>{rows}")
 
 
 def _messages(r) -> str:
@@ -60,14 +67,14 @@ def _messages(r) -> str:
                     f"<td>{escape(m.verdict_text)}</td>"
                     f"<td>{escape(codes)}</td><td>{escape(m.termijn_text)}</td>"
                     f'<td><a href="{escape(m.permalink)}">verdict</a></td></tr>')
-    return ("<table><tr><th>day</th><th>message</th><th>from → to</th><th>verdict</th>"
-            "<th>retourcodes</th><th>termijn</th><th>journal</th></tr>"
-            + "".join(rows) + "</table>")
+    return _table("<tr><th>day</th><th>message</th><th>from → to</th><th>verdict</th>"
+                  "<th>retourcodes</th><th>termijn</th><th>journal</th></tr>" + "".join(rows))
 
 
 def _scenarios(records) -> str:
+    """Failed scenarios first (open), then chain by chain, each chain in the order it ran."""
     out = []
-    for r in records:
+    for r in sorted(records, key=lambda r: (r.status != "failed", r.chain)):
         steps = "<br>".join(f"<span class={s.status}>{escape(s.keyword)} {escape(s.name)}</span>"
                             for s in r.steps)
         error = f"<div class=err>{escape(r.error)}</div>" if r.error and r.status != "passed" else ""
@@ -97,7 +104,7 @@ def rule_coverage(records) -> dict[str, dict]:
 
 def _coverage(records) -> str:
     cover = rule_coverage(records)
-    rules = [k for k in cover if k.startswith(("TR", "OP"))]
+    rules = [k for k in cover if k in RULES]  # TRs, CD/CS conditions
     codes = [k for k in cover if k not in rules]
     total = len(RULES)
     rows = "".join(
@@ -106,9 +113,10 @@ def _coverage(records) -> str:
         f"<td class=n>{cover[k]['findings']}</td></tr>" for k in rules + codes)
     return (f"<p>{len(rules)} of the {total} rules ketentest judges and {len(codes)} "
             "retourcodes were exercised: named in a scenario's tags, or found broken in a "
-            "verdict of the run.</p><table><tr><th>rule / retourcode</th><th>retourcode</th>"
-            "<th>scenarios</th><th>passed</th><th>findings in verdicts</th></tr>"
-            f"{rows}</table>")
+            "verdict of the run.</p>" + _table("<tr><th>rule / retourcode</th><th>retourcode</th>"
+            "<th class=n>scenarios</th><th class=n>passed</th>"
+            "<th class=n>findings in verdicts</th></tr>"
+            f"{rows}"))
 
 
 def write_certificate(recorder, options, path: Path) -> None:
@@ -120,6 +128,10 @@ def write_certificate(recorder, options, path: Path) -> None:
     when = recorder.started.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     exchange = getattr(run, "exchange", None) or options.exchange or "embedded"
     journal = f" (journal kept in {run.database})" if getattr(run, "database", None) else ""
+    who = "".join(f"<tr><th>{k}</th><td>{escape(v)}</td></tr>" for k, v in (
+        ("system under test", sut), ("release", options.release),
+        ("regio profile", f"{options.profile} (scenarios may name their own)"),
+        ("run", f"{when}; tags {options.tags or 'all'}"), ("exchange", exchange + journal)))
     html = f"""<!doctype html><html lang="nl"><head><meta charset="utf-8">
 <title>ketentest certificate: {escape(sut)} {escape(options.release)}</title>
 <style>{STYLE}</style></head><body>
@@ -127,13 +139,7 @@ def write_certificate(recorder, options, path: Path) -> None:
 <div class="verdict {'ok' if ok else 'nok'}">{'All scenarios passed' if ok else
         f'{c["failed"]} scenario(s) failed'}: {c['passed']} passed, {c['failed']} failed,
 {c['skipped']} skipped</div>
-<table>
-<tr><th>system under test</th><td>{escape(sut)}</td></tr>
-<tr><th>release</th><td>{escape(options.release)}</td></tr>
-<tr><th>regio profile</th><td>{escape(options.profile)} (scenarios may name their own)</td></tr>
-<tr><th>run</th><td>{escape(when)}; tags {escape(options.tags or 'all')}</td></tr>
-<tr><th>exchange</th><td>{escape(exchange)}{escape(journal)}</td></tr>
-</table>
+{_table(who, "info")}
 <h2>Chains</h2>{_chains(records)}
 <h2>Scenarios</h2>{_scenarios(records)}
 <h2>Rule coverage</h2>{_coverage(records)}
