@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 TIJDELIJK = "20"  # RedenBeeindiging: temporary stop; any other reason is definitive
 VERWIJDERD = "13"  # RedenWijziging: the toewijzing is deleted
-MINUUT, UUR = "01", "04"
+MINUUT, UUR, EURO = "01", "04", "83"  # Eenheid
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from datetime import date
 
 import factory
 
-from ..validation.rules.conditions import EURO
+from ..chain.records import EURO
 from . import values
 from .base import DataFactory, build_list, default_release, items
 from .product import Product, catalogus, products

@@ -18,13 +18,12 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..chain.records import MINUUT, TIJDELIJK, UUR
+from ..chain.records import EURO, MINUUT, TIJDELIJK, UUR
 from ..chain.state import NIEUW, VERWIJDEREN
 from ..factories import data as factory_data
 from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month
 from ..validation.findings import Verdict
-from ..validation.rules.conditions import EURO
 from ..validation.rules.external import minute_amount
 from .base import Outgoing, Party
 

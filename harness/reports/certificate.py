@@ -113,10 +113,9 @@ def _coverage(records) -> str:
         f"<td class=n>{cover[k]['findings']}</td></tr>" for k in rules + codes)
     return (f"<p>{len(rules)} of the {total} rules ketentest judges and {len(codes)} "
             "retourcodes were exercised: named in a scenario's tags, or found broken in a "
-            "verdict of the run.</p>" + _table("<tr><th>rule / retourcode</th><th>retourcode</th>"
-            "<th class=n>scenarios</th><th class=n>passed</th>"
-            "<th class=n>findings in verdicts</th></tr>"
-            f"{rows}"))
+            "verdict of the run.</p>" + _table(
+                "<tr><th>rule / retourcode</th><th>retourcode</th><th class=n>scenarios</th>"
+                "<th class=n>passed</th><th class=n>findings in verdicts</th></tr>" + rows))
 
 
 def write_certificate(recorder, options, path: Path) -> None:

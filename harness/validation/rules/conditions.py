@@ -17,14 +17,13 @@ from datetime import date
 from itertools import compress
 from operator import itemgetter
 
-from ...chain.records import VERWIJDERD
+from ...chain.records import EURO, VERWIJDERD
 from ..message import Message
 from . import rule
 from .inmessage import geboortedata
 
 # Release 3.0 began on 2021-01-01: some conditions hold only for what runs after 2020.
 RELEASE_3_START = "2021-01-01"
-EURO = "83"  # LDT_Eenheid
 PER_WEEK = "2"  # LDT_Frequentie
 POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
 ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
@@ -568,7 +567,7 @@ def cs337(m: Message, ctx):
     if _month(min(c.begin)) == _month(max(c.end)):
         return  # every period lies in one month (as a declaratieperiode does)
     for p in m.prestaties:
-        if p.begin[:7] != p.end[:7]:
+        if _month(p.begin) != _month(p.end):
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
                 f"ProductPeriode {p.begin}..{p.end} spans more than one month; declare each "
                 "month on a line of its own.")

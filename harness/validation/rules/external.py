@@ -2,7 +2,7 @@
 gemeentecodes, and a regio's product list and tariffs. A break gives the rule's own code."""
 from __future__ import annotations
 
-from ...chain.records import MINUUT, UUR
+from ...chain.records import EURO, MINUUT, UUR
 from ..message import Message
 from . import rule
 
@@ -102,7 +102,7 @@ def tr346(m: Message, ctx):
     c = m.prestatie_columns
     for i, (eenheid, volume, tarief, bedrag) in enumerate(zip(c.eenheid, c.volume, c.tarief,
                                                                 c.bedrag)):
-        if eenheid == "83" or tarief is None:
+        if eenheid == EURO or tarief is None:
             continue
         amount, exact = abs(bedrag), volume * tarief
         if eenheid == MINUUT:

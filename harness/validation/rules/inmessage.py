@@ -136,18 +136,27 @@ def tr101(m: Message, ctx):
                     seen[key] = child
 
 
+def _repeats(keys, elements):
+    """(element, the first element with the same key) for every key seen before. All keys
+    distinct is the common case, decided on the keys alone (a set, in C)."""
+    keys = list(keys)
+    if len(set(keys)) == len(keys):
+        return
+    first = {}
+    for el, key in zip(elements, keys):
+        if key in first:
+            yield el, first[key]
+        else:
+            first[key] = el
+
+
 def _duplicate_prestaties(m: Message):
     columns = m.prestatie_columns
     if len(set(columns.referentie)) == len(columns.referentie):
         return  # the ReferentieNummer is part of a line: no two lines, nor clients, are equal
     keys = list(zip(columns.client, columns.contents()))  # lines compare by content
-    if len(set(keys)) < len(keys):
-        seen = {}
-        for el, key in zip(columns.element, keys):
-            if key in seen:
-                yield el, f"Prestatie repeats {Message.path(seen[key])} exactly; send each line once."
-            else:
-                seen[key] = el
+    for el, first in _repeats(keys, columns.element):
+        yield el, f"Prestatie repeats {Message.path(first)} exactly; send each line once."
     seen_clients = {}
     for client, rows in groupby(keys, key=itemgetter(0)):  # a client's lines stand together
         key = tuple(map(itemgetter(1), rows))
@@ -219,16 +228,12 @@ def tr302(m: Message, ctx):
 @rule("TR315", "xslt", "0001", "323")
 def tr315(m: Message, ctx):
     """VorigReferentieNummer of a Prestatie is unique in the message."""
-    vorige = [v for v in m.prestatie_columns.vorig if v is not None]
-    if len(set(vorige)) == len(vorige):
-        return
-    seen = set()
-    for p in m.prestaties:
-        if p.vorig is not None:
-            if p.vorig in seen:
-                yield m.get(p.element, "ProductReferentie/VorigReferentieNummer"), (
-                    f"VorigReferentieNummer {p.vorig} occurs more than once in this declaratie.")
-            seen.add(p.vorig)
+    c = m.prestatie_columns
+    credit = [v is not None for v in c.vorig]
+    for el, _ in _repeats(compress(c.vorig, credit), compress(c.element, credit)):
+        vorig = m.get(el, "ProductReferentie/VorigReferentieNummer")
+        yield vorig, (f"VorigReferentieNummer {vorig.text} occurs more than once in this "
+                      "declaratie.")
 
 
 @rule("TR316", "xslt", "0001", "323")
@@ -369,11 +374,7 @@ def tr416(m: Message, ctx):
     toewijzingen = list(compress(c.toewijzing, c.debet))
     if len(set(toewijzingen)) == len(toewijzingen):
         return  # the common case: each toewijzing declared on one debet line
-    keys = list(compress(zip(c.bsn, c.toewijzing, c.categorie, c.code, c.begin, c.end), c.debet))
-    seen = {}
-    for el, key in zip(compress(c.element, c.debet), keys):
-        if key in seen:
-            yield el, (f"A second debet line for the same toewijzing, product and period as "
-                       f"{Message.path(seen[key])}; declare one line per product period.")
-        else:
-            seen[key] = el
+    keys = compress(zip(c.bsn, c.toewijzing, c.categorie, c.code, c.begin, c.end), c.debet)
+    for el, first in _repeats(keys, compress(c.element, c.debet)):
+        yield el, (f"A second debet line for the same toewijzing, product and period as "
+                   f"{Message.path(first)}; declare one line per product period.")
