@@ -17,11 +17,11 @@ import pytest
 from lxml import etree
 from pytest_bdd import given, parsers, then, when
 
-from ..chain.records import UUR
-from ..clock import KALENDER
-from ..factories.values import previous_month
-from ..parties.base import Outgoing
-from ..parties.read import read
+from harness.chain.records import UUR
+from harness.clock import KALENDER
+from harness.factories.values import previous_month
+from harness.parties.base import Outgoing
+from harness.parties.read import read
 from ..run.keten import ChainFailure, Keten, carried, rejected_prestaties
 
 ETMAAL = "14"

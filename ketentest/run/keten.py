@@ -21,12 +21,12 @@ from functools import cached_property
 
 import requests
 
-from ..clock import KALENDER
-from ..parties import SimulatedAanbieder, SimulatedGemeente
-from ..parties.base import Outgoing, Party
-from ..parties.exchange import ExchangeAgent, ExchangeError
-from ..parties.read import read
-from ..profiles import Profile
+from harness.clock import KALENDER
+from harness.parties import SimulatedAanbieder, SimulatedGemeente
+from harness.parties.base import Outgoing, Party
+from ..agent import ExchangeAgent, ExchangeError
+from harness.parties.read import read
+from harness.profiles import Profile
 
 ROLES = ("gemeente", "aanbieder")
 FILLERS = ("0200", "0233")  # "no remark" and "a class above was rejected": no verdict of their own
