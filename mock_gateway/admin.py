@@ -14,6 +14,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import delete, select
 
 from .auth import admin_required
+from harness.standard.codes import ROLES
+
 from .clock import add_werkdagen
 from .db import Fault, Freeze, reading, writing
 from .journal import entry_json, journal_query
@@ -24,7 +26,6 @@ bp = Blueprint("admin", __name__)
 
 TRANSPORT_FAULTS = ("drop", "http500", "http503")
 DELIVERY_FAULTS = ("delay", "duplicate")
-ROLES = ("gemeente", "aanbieder")
 
 
 def _bad(text: str) -> ApiError:

@@ -18,8 +18,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..chain.records import EURO, MINUUT, TIJDELIJK, UUR
-from ..chain.state import NIEUW, VERWIJDEREN
+from ..standard.codes import EURO, MINUUT, NIEUW, TIJDELIJK, UUR, VERWIJDEREN
 from ..factories import data as factory_data
 from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month

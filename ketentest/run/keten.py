@@ -22,22 +22,17 @@ from functools import cached_property
 import requests
 
 from harness.clock import KALENDER
+from harness.standard.codes import FILLERS, ROLES, Role
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
 from harness.parties.base import Outgoing, Party
 from ..agent import ExchangeAgent, ExchangeError
 from harness.parties.read import read
 from harness.profiles import Profile
 
-ROLES = ("gemeente", "aanbieder")
-FILLERS = ("0200", "0233")  # "no remark" and "a class above was rejected": no verdict of their own
 
 
 class ChainFailure(AssertionError):
     """A step's expectation failed; the text says what was expected and what happened."""
-
-
-def other(role: str) -> str:
-    return "aanbieder" if role == "gemeente" else "gemeente"
 
 
 class ExchangeClient:
@@ -292,7 +287,7 @@ class Keten:
         """The next `code` message delivered to `role`."""
         return self.wait(lambda e: e.receiver == role and e.code == code and not e.refused,
                          "received", f"the {role} to receive a {code}",
-                         from_sut=other(role) == self.sut)
+                         from_sut=Role(role).other == self.sut)
 
     def final_check(self, grace: float = 1.0) -> None:
         """After a scenario's steps: every message the system under test sent in it (also

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 from pytest_bdd import given, parsers, then, when
 
-from harness.chain.records import UUR
+from harness.standard.codes import UUR
 from harness.clock import KALENDER
 from harness.factories.values import previous_month
 from harness.parties.base import Outgoing
