@@ -21,7 +21,6 @@ from functools import cached_property
 
 import requests
 
-from harness.clock import KALENDER
 from harness.standard.codes import FILLERS, ROLES, Role
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
 from harness.parties.base import Outgoing, Party
@@ -214,7 +213,7 @@ class Keten:
         next month (when a month's care is declared)."""
         self.settle()
         first = (self.today.replace(day=28) + timedelta(days=4)).replace(day=1)
-        self.set_today(KALENDER.next_werkdag(first))
+        self.set_today(self.profile.kalender.next_werkdag(first))
 
     def _pump(self) -> int:
         return sum(agent.pump(self.today) for agent in self.agents.values())
@@ -274,7 +273,7 @@ class Keten:
                                    f"The chain so far: {self.story()}")
             if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
                 werkdagen += 1  # the system takes its time: so does the session's clock
-                self.set_today(KALENDER.add_werkdagen(self.today, 1))
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1))
             time.sleep(0.1)
 
     def checkpoint(self) -> None:
