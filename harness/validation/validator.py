@@ -15,13 +15,13 @@ from pathlib import Path
 from lxml import etree
 
 from ..standard import identify
+from ..standard.registry import namespace_pattern
 from . import intake, xsdcheck
 from .findings import Finding, Level, Verdict
 from .message import Message
 from .rules import Context, not_assessed, run_rules
 from .schemas import BuiltinSchemas
 
-KNOWN_PATTERN = "http://www.istandaarden.nl/{iwmo|ijw}/3_2/{wmoNNN|jwNNN}/schema"
 # Judging a large declaratie allocates some 100,000 objects and no reference cycles; Python's
 # cyclic collector would walk them all again and again (measured: it doubles the rule time of
 # a 25,000-prestatie 323). It is paused while a large message is judged, across threads.
@@ -76,7 +76,7 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
         verdict.findings = [Finding(
             "XSD", Level.XSD, "/" + etree.QName(root).localname,
             f"No schema for root namespace {namespace!r} in the {schemas.description}: this is not "
-            f"a known iWmo/iJw message. Expected a Bericht in {KNOWN_PATTERN}.")]
+            f"a known iWmo/iJw message. Expected a Bericht in {namespace_pattern()}.")]
         return verdict
     verdict.findings = xsdcheck.check(root, schema, rel, msg)
     if verdict.findings or msg is None:
