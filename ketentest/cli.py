@@ -128,7 +128,7 @@ def validate(fmt, schema_dir, today, retour_dir, chain, files):
 
 
 def _write_answer(verdict: Verdict, folder: Path, today: date, quiet: bool) -> None:
-    root = answer(verdict, release(verdict.release), today) if verdict.release else None
+    root = answer(verdict, verdict.rel, today) if verdict.rel else None
     if root is None:
         return
     folder.mkdir(parents=True, exist_ok=True)

@@ -35,9 +35,9 @@ def new_identificatie() -> str:
 def answer(verdict: Verdict, rel: Release, today: date, identificatie: str | None = None):
     """The retour message or 325 for a judged heen message, or None when there is none to send
     (refused by the exchange, or a message that is itself an answer)."""
-    if verdict.root is None or verdict.message is None:  # refused by the exchange: no answer
+    if verdict.view is None:  # refused by the exchange: no answer
         return None
-    msg = rel.by_name[verdict.message]
+    msg = verdict.definition
     identificatie = identificatie or new_identificatie()
     if msg.kind == "heen" and msg.id == "323":
         root = _declaratie_antwoord(verdict, rel, msg, today, identificatie)

@@ -70,7 +70,7 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
     found = identify(namespace)
     rel, msg = found if found else (None, None)
     if msg:
-        verdict.message, verdict.release = msg.name, rel.name
+        verdict.definition, verdict.rel = msg, rel
     schema = schemas.schema_for(namespace) if namespace else None
     if schema is None:
         verdict.findings = [Finding(
@@ -81,8 +81,8 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
     verdict.findings = xsdcheck.check(root, schema, rel, msg)
     if verdict.findings or msg is None:
         return verdict
-    verdict.root = root
-    message, ctx = Message(root, rel, msg), context or Context()
+    verdict.view = message = Message(root, rel, msg)
+    ctx = context or Context()
     verdict.findings = run_rules(message, ctx, "xslt")
     if not verdict.findings:  # a receiver stops at the first level that fails
         verdict.findings = run_rules(message, ctx, "extern") + run_rules(message, ctx, "chain")
