@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from . import refusals
-from .admin import DELIVERY_FAULTS, TRANSPORT_FAULTS, active_faults, take_fault
+from .faults import DELIVERY_FAULTS, FAULT_ANSWERS, TRANSPORT_FAULTS, active_faults, take_fault
 from .auth import Caller
 from .db import ExchangeSession, Freeze, Message, reading, utcnow, writing
 from .judging import Judgement, judge_submission, record_delivery
@@ -31,17 +31,6 @@ from .termijn import stamp
 from harness.standard import find_message
 
 MAX_FINDINGS_IN_TEXT = 3
-
-FAULT_ANSWERS = {
-    "drop": (503, "DROPPED", "Injected fault 'drop': the exchange lost this submission before "
-                             "storing it. Nothing was stored: send the message again."),
-    "http500": (500, "INTERNAL", "Injected fault 'http500': internal error. Nothing was "
-                                 "stored: send the message again."),
-    "http503": (503, "UNAVAILABLE", "Injected fault 'http503': the exchange is temporarily "
-                                    "unavailable. Nothing was stored: send the message again "
-                                    "after Retry-After seconds."),
-}
-
 
 @dataclass
 class Outcome:
