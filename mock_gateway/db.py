@@ -53,7 +53,11 @@ class ExchangeSession(Base):
     gemeentecode: Mapped[str] = mapped_column(String(4), unique=True)
     agb: Mapped[str] = mapped_column(String(8), unique=True)
     today: Mapped[date | None] = mapped_column(Date)  # the simulated date; None: the real one
-    chain_state: Mapped[str | None] = mapped_column(Text)  # harness.chain's ChainState JSON
+    # The chain state (mock_gateway.chains): a snapshot (harness.chain's ChainState JSON) at
+    # log position chain_from, and the changes since in chain_changes up to chain_pos
+    chain_state: Mapped[str | None] = mapped_column(Text)
+    chain_from: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chain_pos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # the gemeente system's own OntvangAsynchroon endpoint: messages for it are pushed there
     ggk_url: Mapped[str | None] = mapped_column(String(500))
@@ -125,6 +129,18 @@ class Message(Base):
     push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     push_next: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     push_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ChainChange(Base):
+    """One change of a session's chain state: the delivered message and what the receiver
+    processed of it (harness.chain.state.receipt, JSON). Appended under the session's lock."""
+    __tablename__ = "chain_changes"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(32))
+    receipt: Mapped[str] = mapped_column(Text)
 
 
 class Freeze(Base):

@@ -31,7 +31,7 @@ from .mailbox import read_body
 from .runtime import ApiError, Exchange, exchange
 from .stuf import (CONTENT_TYPE, UUID4, Envelope, Sent, StufFault, handle_soap, oversized,
                    refuse, render_wsdl)
-from .judging import judge_submission
+from .judging import prepare_submission
 from .stuf.schema import SOAP_NS, path_of
 
 bp = Blueprint("ggk", __name__)
@@ -151,7 +151,8 @@ class _Call:
 
     def judge(self, payload: bytes, _name: str):
         # the session's verdict, computed once: delivery takes it over (same verdict as REST)
-        self.prejudged = delivery.Prejudged(self.session, judge_submission(self.session, payload))
+        self.prejudged = delivery.Prejudged(self.session,
+                                            prepare_submission(self.session, payload))
         return self.prejudged.judgement.verdict
 
     def submit(self, env: Envelope) -> StufFault | None:
@@ -189,10 +190,8 @@ class _Call:
             ref = sg.referentienummer if sg and UUID4.fullmatch(sg.referentienummer) else None
             j = self.prejudged.judgement if self.prejudged else None
             delivery.record_refusal(self.ex, self.who, self.data, self.size, fault.code,
-                                    _journal_text(fault), referentienummer=ref,
-                                    berichtsoort=j and j.verdict.message,
-                                    release=j and j.verdict.release,
-                                    verdict=j and j.as_json(), stuf_answer=fo01)
+                                    _journal_text(fault), judgement=j, referentienummer=ref,
+                                    stuf_answer=fo01)
         if self.session.ggk_url:
             self.ex.pusher.kick()
 

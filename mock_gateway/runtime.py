@@ -18,6 +18,7 @@ class Exchange:
     writer: Engine  # write transactions (BEGIN IMMEDIATE on SQLite)
     admin_hash: str
     pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
+    chains: Any = None  # chains.ChainCache: this process's decoded chain states (create_app)
 
 
 def exchange() -> Exchange:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from harness.standard import RELEASES
 from harness.standard.cbs import gemeentecodes
 
+from . import chains
 from .auth import admin_required, new_token
 from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading, token_hash, writing
 from .runtime import ApiError, exchange, not_found
@@ -195,6 +196,7 @@ def reset(session_id):
         session = find_session(s, session_id, lock=True)
         for table in (Message, Freeze, Fault):
             s.execute(delete(table).where(table.session_id == session_id))
-        session.chain_state, session.today = None, None
+        chains.reset(s, session)
+        session.today = None
         s.flush()
         return jsonify(session_json(s, session, 0))

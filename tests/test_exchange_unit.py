@@ -141,7 +141,7 @@ def test_a_crash_while_storing_leaves_nothing_half_done(client, monkeypatch):
 
     def crash(*_args):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(delivery, "record_delivery", crash)
+    monkeypatch.setattr(delivery.chains, "record", crash)
     r = submit(client, g, xml)
     assert r.status_code == 500 and r.json["code"] == "INTERNAL"
     assert "nothing was stored" in r.json["message"]
@@ -153,7 +153,7 @@ def test_a_crash_while_storing_leaves_nothing_half_done(client, monkeypatch):
 def test_the_session_chain_judges_and_records_what_was_delivered(client, app):
     """A start on a toewijzing the session's chain holds is fine; on an unknown number it is
     delivered (the exchange refuses only what the hubs refuse) with TR019 in its verdict."""
-    from harness.chain import ChainState
+    from mock_gateway.chains import ChainCache
     from mock_gateway.db import ExchangeSession, reading
     sid, g, a = new_session(client)
     parties = {"gemeente": g["code"], "aanbieder": a["code"]}
@@ -171,8 +171,8 @@ def test_the_session_chain_judges_and_records_what_was_delivered(client, app):
                                    headers={"Authorization": f"Bearer {a['token']}"}).json["verdict"])
     assert verdicts[0]["accepted"], verdicts[0]
     assert [f["rule"] for f in verdicts[1]["findings"]] == ["TR019"]
-    with reading(app.extensions["ketentest"].engine) as s:
-        state = ChainState.from_json(s.get(ExchangeSession, sid).chain_state)
+    with reading(app.extensions["ketentest"].engine) as s:  # rebuilt from the database
+        state = ChainCache().take(s, s.get(ExchangeSession, sid))
     assert set(state.toewijzingen) == {"1001"} and len(state.starts) == 1
 
 
