@@ -25,6 +25,7 @@ bp = Blueprint("admin", __name__)
 TRANSPORT_FAULTS = ("drop", "http500", "http503")
 DELIVERY_FAULTS = ("delay", "duplicate")
 ROLES = ("gemeente", "aanbieder")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the session clock's range
 
 
 def _bad(text: str) -> ApiError:
@@ -40,6 +41,14 @@ def _date(value, name: str) -> date | None:
         raise _bad(f"{name} must be a date YYYY-MM-DD, got {value!r}.") from None
 
 
+def clock_day(day: date | None, name: str) -> date | None:
+    """A session date the exchange can count werkdagen and deadlines from."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise _bad(f"{name} must lie from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}; "
+                   f"got {day.isoformat()}.")
+    return day
+
+
 @bp.post("/api/sessions/<session_id>/clock")
 @admin_required
 def clock(session_id):
@@ -52,9 +61,13 @@ def clock(session_id):
             n = body["werkdagen"]
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 3650:
                 raise _bad("werkdagen must be a whole number from 0 to 3650.")
-            session.today = add_werkdagen(session.clock(), n)
+            try:
+                day = add_werkdagen(session.clock(), n)
+            except OverflowError:  # a date set before the clock had its range
+                day = date.max
+            session.today = clock_day(day, f"the date {n} werkdagen on")
         elif "date" in body:
-            session.today = _date(body["date"], "date")
+            session.today = clock_day(_date(body["date"], "date"), "date")
         else:
             raise _bad('Send {"date": "YYYY-MM-DD"}, {"date": null} or {"werkdagen": N}.')
         return jsonify({"today": session.clock().isoformat(),

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from harness.standard import RELEASES
 from harness.standard.cbs import gemeentecodes
 
-from . import chains
+from . import chains, inputs
 from .auth import admin_required, new_token
 from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading, token_hash, writing
 from .runtime import ApiError, exchange, not_found
@@ -25,13 +25,7 @@ _ATTEMPTS = 20  # a concurrent create may take the same code: try again
 
 
 def json_body() -> dict:
-    if not request.content_length:
-        return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "BAD_REQUEST", "The body must be a JSON object "
-                       "(Content-Type: application/json).")
-    return body
+    return inputs.json_object()
 
 
 def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
@@ -69,9 +63,11 @@ def ggk_url(value) -> str | None:
     """A gemeente endpoint URL from a request body (None: no push, the REST inbox only)."""
     if value is None:
         return None
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
-            or len(value) > 500:
+    try:
+        parts = urlsplit(value) if isinstance(value, str) and len(value) <= 500 else None
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ApiError(400, "BAD_REQUEST", f"ggk_url must be the http(s) URL (at most 500 "
                        f"characters) of the gemeente system's OntvangAsynchroon endpoint, e.g. "
                        f"https://gemeente.example/ggk, or null; got {value!r}.")
@@ -97,7 +93,8 @@ def _free_agb(s) -> str:
 
 def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
     """The session, locked for writing when `lock`; a 404 when there is none."""
-    session = s.get(ExchangeSession, session_id, with_for_update=lock)
+    session = s.get(ExchangeSession, inputs.known_id(session_id, "session"),
+                    with_for_update=lock)
     if session is None:
         raise not_found("session")
     return session
@@ -107,12 +104,10 @@ def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
 def create():
     body = json_body()
     rel = body.get("release", DEFAULT_RELEASE)
-    if rel not in RELEASES:
-        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r}; "
+    if not isinstance(rel, str) or rel not in RELEASES:
+        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r:.60}; "
                        f"known: {', '.join(RELEASES)}.")
-    profile = body.get("profile")
-    if profile is not None and not isinstance(profile, str):
-        raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
+    profile = inputs.text(body.get("profile"), "profile (a regio profile name)", 200)
     url = ggk_url(body.get("ggk_url"))
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
