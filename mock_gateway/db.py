@@ -89,7 +89,8 @@ class Message(Base):
     """The journal: every submission, delivered or refused, with its verdict."""
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),
-                      Index("ix_messages_referentienummer", "session_id", "referentienummer"))
+                      Index("ix_messages_referentienummer", "session_id", "referentienummer"),
+                      Index("ix_messages_session_seq", "session_id", "seq"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, index=True)  # order of arrival within the session
@@ -129,6 +130,18 @@ class Message(Base):
     push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     push_next: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     push_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageRef(Base):
+    """A ReferentieAanbieder a delivered verzoek or verzoek answer (315, 317, 301, 319)
+    carries: the index by which an answer finds what it answers (termijn.py)."""
+    __tablename__ = "message_refs"
+    __table_args__ = (Index("ix_message_refs_lookup", "session_id", "referentie"),)
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    referentie: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
 
 
 class ChainChange(Base):
