@@ -1,0 +1,43 @@
+"""Serving under the shipped gunicorn configuration (mock_gateway/gunicorn_conf.py), with real
+sockets: clients that are slow to send (headers never finished, a body announced and not sent)
+do not stop the exchange serving others."""
+from __future__ import annotations
+
+import socket
+from contextlib import ExitStack
+
+import requests
+
+from .exchange_support import Client, running_server
+
+SHIPPED = ("-c", "python:mock_gateway.gunicorn_conf")
+PATIENCE = 60  # seconds a request may wait before the test calls the exchange blocked
+
+
+def slow_clients(stack: ExitStack, url: str, n: int) -> list[socket.socket]:
+    """n connections of each kind that stall: half a header block; a whole one announcing a
+    body of 100,000 bytes of which 10 arrive."""
+    host, port = url.removeprefix("http://").split(":")
+    out = []
+    for i in range(n):
+        for stall in (b"POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthoriz",
+                      b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml"
+                      b"\r\nAuthorization: Bearer nobody\r\nContent-Length: 100000\r\n\r\n<Bericht/"):
+            sock = stack.enter_context(socket.create_connection((host, int(port))))
+            sock.sendall(stall)
+            out.append(sock)
+    return out
+
+
+def test_slow_clients_do_not_stop_the_exchange_serving_others(tmp_path):
+    with running_server(tmp_path, gunicorn_workers=2, gunicorn_args=SHIPPED) as srv, \
+            ExitStack() as stack:
+        stalled = slow_clients(stack, srv.url, 2)  # 4 stalled connections, 2 workers
+        assert len(stalled) == 4
+        session = Client(srv.url).new_session()
+        for _ in range(6):  # more requests than workers, each answered
+            r = session.submit(session.gemeente, session.build("iwmo-3.2", "301"))
+            assert r.status_code == 202, r.text
+        r = requests.get(srv.url + "/openapi.json", timeout=PATIENCE)
+        assert r.status_code == 200
+        assert len(session.journal()) == 6
