@@ -213,3 +213,26 @@ def test_exchange_benchmark_runs_with_tiny_numbers(tmp_path):
     rows = json.loads(out.read_text())["rows"]
     assert [r["statuses"] for r in rows.values()] == [[202], [202]]
     assert all(r["requests"] == 16 for r in rows.values())
+
+
+def test_scale_benchmark_runs_with_tiny_numbers(tmp_path):
+    """Not a timing assertion: both worker classes start, every load is answered with 202s,
+    and every submission is judged once (counted inside the workers)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "scale.json"
+    result = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_exchange_scale.py"),
+                             "--n301", "8", "--n323", "2", "--clienten", "2", "--probe", "2",
+                             "--nth", "12", "--sessions", "3", "--per-session", "2",
+                             "--clients", "2", "--json", str(out)],
+                            capture_output=True, text=True, cwd=root, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = json.loads(out.read_text())
+    assert set(results) == {"sync", "gthread"}
+    for res in results.values():
+        loads = [r for r in res["rows"].values() if "verdicts" in r]
+        assert len(loads) == 3 and all(r["verdicts"] == [1.0, 1.0] for r in loads)
+        assert "12th message vs the first" in res["rows"]
