@@ -1,9 +1,9 @@
 """Delivery: one submission judged, checked as the hubs check it, and journalled, in one write
 transaction that holds the session's lock (the costly part of the verdict is computed before
-it, the chain rules under it against the state the commit builds on: judging.py). Either the message is stored and offered to the
-receiver (202), or it is journalled as afgekeurd with the hubs' code (4xx), or an injected
-transport fault answers with an error and nothing is stored. Nothing is answered 202 that is
-not committed.
+it, the chain rules under it against the state the commit builds on: judging.py). Either the
+message is stored and offered to the receiver (202), or it is journalled as afgekeurd with
+the hubs' code (4xx), or an injected transport fault answers with an error and nothing is
+stored. Nothing is answered 202 that is not committed.
 
 Both doors of the exchange come through here: POST /api/messages (the XML itself) and POST /ggk
 (the payload of a StUF envelope, with the envelope's references in `Envelope`), so a message

@@ -19,10 +19,11 @@ def slow_clients(stack: ExitStack, url: str, n: int) -> list[socket.socket]:
     body of 100,000 bytes of which 10 arrive."""
     host, port = url.removeprefix("http://").split(":")
     out = []
-    for i in range(n):
+    for _ in range(n):
         for stall in (b"POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthoriz",
-                      b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml"
-                      b"\r\nAuthorization: Bearer nobody\r\nContent-Length: 100000\r\n\r\n<Bericht/"):
+                      b"POST /api/messages HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Type: application/xml\r\nAuthorization: Bearer nobody\r\n"
+                      b"Content-Length: 100000\r\n\r\n<Bericht/"):
             sock = stack.enter_context(socket.create_connection((host, int(port))))
             sock.sendall(stall)
             out.append(sock)

@@ -224,7 +224,8 @@ def test_scale_benchmark_runs_with_tiny_numbers(tmp_path):
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
     out = tmp_path / "scale.json"
-    result = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_exchange_scale.py"),
+    script = root / "benchmarks" / "bench_exchange_scale.py"
+    result = subprocess.run([sys.executable, str(script),
                              "--n301", "8", "--n323", "2", "--clienten", "2", "--probe", "2",
                              "--nth", "12", "--sessions", "3", "--per-session", "2",
                              "--clients", "2", "--json", str(out)],
