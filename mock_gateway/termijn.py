@@ -46,10 +46,11 @@ def stamp(s, session: ExchangeSession, entry: Message, j: Judgement | None) -> N
     if k is None:
         return
     entry.links = k.to_json()
-    for ref in k.referenties:
-        s.add(MessageRef(message_id=entry.id, referentie=ref, session_id=session.id))
     link = answered(k, _earlier(s, session.id, k))
     entry.termijn = json.dumps(link.as_dict()) if link else None
+    # after the query above: its autoflush must not write them before their message
+    s.add_all(MessageRef(message_id=entry.id, referentie=ref, session_id=session.id)
+              for ref in k.referenties)
 
 
 def termijn_json(m: Message) -> dict | None:
