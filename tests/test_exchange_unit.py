@@ -108,18 +108,19 @@ def test_messages_journalled_before_the_termijn_migration_keep_null_day_and_term
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
+        ids = {"s": "5" * 32, "m": "6" * 32}  # the exchange's ids are 32 hex digits
         conn.exec_driver_sql(
             "insert into sessions (id, release, gemeentecode, agb, created_at) "
-            "values ('s1', 'iwmo-3.2', '0363', '12345678', '2026-11-02 09:00:00')")
+            "values (:s, 'iwmo-3.2', '0363', '12345678', '2026-11-02 09:00:00')", ids)
         conn.exec_driver_sql(
             "insert into messages (id, seq, session_id, sender_role, sender_code, receiver_role,"
-            " status, size, received_at) values ('m1', 1, 's1', 'gemeente', '0363', 'aanbieder',"
-            " 'afgekeurd', 10, '2026-11-02 09:00:00')")
+            " status, size, received_at) values (:m, 1, :s, 'gemeente', '0363', 'aanbieder',"
+            " 'afgekeurd', 10, '2026-11-02 09:00:00')", ids)
         conn.commit()
     engine.dispose()
     client = create_app(Config(database=db, admin_token="adm")).test_client()  # migrates to head
-    [entry] = client.get("/api/sessions/s1/messages", headers=ADMIN).json["messages"]
-    assert entry["id"] == "m1" and entry["day"] is None and entry["termijn"] is None
+    [entry] = client.get(f"/api/sessions/{'5' * 32}/messages", headers=ADMIN).json["messages"]
+    assert entry["id"] == "6" * 32 and entry["day"] is None and entry["termijn"] is None
 
 
 def test_generated_admin_token_is_kept_across_starts(tmp_path, capsys):
