@@ -73,7 +73,7 @@ def list_args() -> tuple[str | None, int, int]:
     if status is not None and status not in STATUSES:
         raise ApiError(400, "BAD_REQUEST", f"status must be one of {', '.join(STATUSES)}.")
     limit = inputs.whole_number("limit", 100, 1, MAX_LIMIT)
-    after = inputs.whole_number("after", 0)  # a seq: it fits 32 bits
+    after = inputs.whole_number("after", 0, 0)  # a seq: it fits 32 bits
     return status, limit, after
 
 

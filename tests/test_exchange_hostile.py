@@ -16,12 +16,12 @@ from .exchange_support import XML, Client
 from .stuf_gemeente import SOAP_TYPE
 
 NS = {"soap": SOAP_NS, "StUF": STUF_NS, "GGK": GGK_NS}
-HUGE = ["9223372036854775808", "2147483648", "-2147483649", "1" + "0" * 30, "-1" + "0" * 30]
+HUGE = ["9223372036854775808", "2147483648", "-1", "1" + "0" * 30, "-1" + "0" * 30]
 
 
 @pytest.fixture(scope="module")
 def client(server):
-    return Client(server.url, check=False)  # bad requests on purpose: not all are documented
+    return Client(server.url)  # every answer, refusals too, as openapi.json documents it
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +40,13 @@ def bad_request(r, says: str = "") -> dict:
 def test_after_beyond_32_bits_is_a_400_in_the_inbox_and_the_journal(session, after):
     r = session.c.http.get(session.c.url + "/api/messages", params={"after": after},
                            headers=session.gemeente.auth)
-    bad_request(r, "after must be a whole number from")
+    bad_request(r, "after must be a whole number from 0 to 2147483647")
     bad_request(session.admin("GET", "/messages", params={"after": after}), "after")
 
 
 def test_after_within_range_still_lists(session):
     assert session.box(session.gemeente, after="2147483647") == []
-    assert session.box(session.gemeente, after="-5") == []
+    assert session.box(session.gemeente, after="0") == []
 
 
 @pytest.mark.parametrize("path", ["/api/messages/%00", "/api/messages/%00/verdict",
@@ -116,6 +116,7 @@ def chunks(data: bytes, size: int = 7):
 
 
 def test_a_chunked_json_body_is_read_like_one_with_a_length(client):
+    client = Client(client.url, check=False)  # the OpenAPI check cannot read a stream
     r = create(client, data=chunks(b'{"release": "ijw-3.2"}'),
                headers={"Content-Type": "application/json"})
     assert r.status_code == 201, r.text
@@ -124,7 +125,7 @@ def test_a_chunked_json_body_is_read_like_one_with_a_length(client):
 
 
 def test_a_chunked_message_is_judged_like_one_with_a_length(client):
-    s = client.new_session()
+    s = Client(client.url, check=False).new_session()  # the OpenAPI check cannot read a stream
     xml = s.build("iwmo-3.2", "301")
     r = s.c.http.post(s.c.url + "/api/messages", data=chunks(xml, 1000),
                       headers={**s.gemeente.auth, "Content-Type": XML})
