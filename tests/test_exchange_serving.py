@@ -54,8 +54,8 @@ def test_chunked_bodies_read_like_bodies_with_a_length_under_gunicorn(tmp_path):
         assert r.status_code == 201 and r.json()["release"] == "ijw-3.2", r.text
         session = client.new_session()
         xml = session.build("iwmo-3.2", "301")
-        r = session.c.http.post(srv.url + "/api/messages", data=chunks(xml),
-                                headers={**session.gemeente.auth, "Content-Type": "application/xml"})
+        r = session.c.http.post(srv.url + "/api/messages", data=chunks(xml), headers={
+            **session.gemeente.auth, "Content-Type": "application/xml"})
         assert r.status_code == 202, r.text
         assert "Content-Length" not in r.request.headers
         assert session.journal()[0]["size"] == len(xml)
