@@ -6,6 +6,9 @@ A session's state is a snapshot (`sessions.chain_state`, harness.chain's JSON, a
 one row per delivered message that changed the state, naming the message and what the
 receiver processed of it (its receipt). A submission appends one row; nothing is rewritten.
 
+Every COMPACT_EVERY changes the state is written as a new snapshot and the log before it
+dropped, so a cold process replays a bounded log.
+
 Each process keeps the decoded states of recently used sessions (`ChainCache`), keyed by
 session and log position: a warm worker applies only the changes other workers appended since
 (re-reading those messages from the journal, without judging them again); a cold one loads the
@@ -30,6 +33,7 @@ from harness.validation import Verdict, intake
 from .db import ChainChange, ExchangeSession, Message
 
 CACHED_SESSIONS = 256
+COMPACT_EVERY = 2000  # changes between snapshots
 
 
 class ChainCache:
@@ -70,10 +74,24 @@ def record(s, session: ExchangeSession, state: ChainState, verdict: Verdict,
            message_id: str) -> None:
     """The delivered message `message_id` joins the chain if the receiver processes it."""
     taken = state.record(verdict)
-    if taken:
-        session.chain_pos += 1
-        s.add(ChainChange(session_id=session.id, pos=session.chain_pos, message_id=message_id,
-                          receipt=json.dumps(taken, separators=(",", ":"))))
+    if not taken:
+        return
+    session.chain_pos += 1
+    s.add(ChainChange(session_id=session.id, pos=session.chain_pos, message_id=message_id,
+                      receipt=json.dumps(taken, separators=(",", ":"))))
+    if session.chain_pos - session.chain_from >= COMPACT_EVERY:
+        compact(s, session, state)
+
+
+def compact(s, session: ExchangeSession, state: ChainState) -> None:
+    """A new snapshot at the log's head, and the log before it gone: a cold process then
+    replays at most COMPACT_EVERY changes. One rewrite of the whole state per COMPACT_EVERY
+    changes; a process whose cached state is older than the snapshot rebuilds from it."""
+    session.chain_state = state.to_json()
+    session.chain_from = session.chain_pos
+    s.flush()
+    s.execute(delete(ChainChange).where(ChainChange.session_id == session.id,
+                                        ChainChange.pos <= session.chain_from))
 
 
 def reset(s, session: ExchangeSession) -> None:

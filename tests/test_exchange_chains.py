@@ -176,3 +176,33 @@ def test_a_session_from_before_the_chain_log_keeps_its_chain(database):
     assert findings(fresh, a, submit(fresh, a, start(g, a, 1001))) == ["TR074"]
     session = c.get(f"/api/sessions/{'a' * 32}", headers=ADMIN).json
     assert session["messages"] == 5 and session["release"] == "ijw-3.2"
+
+
+def test_a_compacted_log_serves_warm_and_cold_processes(database, monkeypatch):
+    """Every COMPACT_EVERY changes the state becomes a snapshot and the log before it goes: a
+    process whose cached state is older rebuilds from the snapshot, a new one starts from it."""
+    from mock_gateway import chains
+    from mock_gateway.db import ChainChange, ExchangeSession, reading
+    from sqlalchemy import func, select
+    monkeypatch.setattr(chains, "COMPACT_EVERY", 3)
+    one = create_app(Config(database=database, admin_token="adm"))
+    two = create_app(Config(database=database, admin_token="adm"))
+    c1, c2 = one.test_client(), two.test_client()
+    sid, g, a = new_session(c1)
+    assert submit(c2, g, toewijzing(g, a, 1000)).status_code == 202  # two caches position 1
+    for nummer in (1001, 1002, 1003, 1004):
+        assert submit(c1, g, toewijzing(g, a, nummer)).status_code == 202
+    with reading(one.extensions["ketentest"].engine) as s:
+        session = s.get(ExchangeSession, sid)
+        assert (session.chain_from, session.chain_pos) == (3, 5)
+        logged = s.scalar(select(func.count()).select_from(ChainChange)
+                          .where(ChainChange.session_id == sid))
+        assert logged == 2  # positions 4 and 5
+    # two's cache (position 1) is older than the snapshot (3): it rebuilds and knows 1000
+    assert findings(c2, a, submit(c2, a, start(g, a, 1000))) == []
+    # one's cache at the head knows that start now too (a second start on it is TR074)
+    assert findings(c1, a, submit(c1, a, start(g, a, 1000))) == ["TR074"]
+    cold = create_app(Config(database=database, admin_token="adm")).test_client()
+    for nummer in (1001, 1002, 1003, 1004):
+        assert findings(cold, a, submit(cold, a, start(g, a, nummer))) == []
+    assert findings(cold, a, submit(cold, a, start(g, a, 4242))) == ["TR019"]
