@@ -82,7 +82,14 @@ def _has_nul(value) -> bool:
 
 def json_object() -> dict:
     """The request's JSON object body; {} for an empty body."""
-    data = request.stream.read(MAX_JSON_BYTES + 1)
+    chunks, size = [], 0
+    while size <= MAX_JSON_BYTES:  # a stream may return less than asked before its end
+        chunk = request.stream.read(MAX_JSON_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    data = b"".join(chunks)
     if len(data) > MAX_JSON_BYTES:
         raise bad(f"The body is larger than {MAX_JSON_BYTES:,} bytes.")
     if not data.strip():
