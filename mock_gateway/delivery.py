@@ -1,7 +1,7 @@
 """Delivery: one submission judged, checked as the hubs check it (`CHECKS`, in their order),
-and journalled, in one write transaction that holds the session's lock (the verdict itself is
-computed before, and again under the lock only when the session's clock or chain state moved
-meanwhile). Either the message is stored and offered to the receiver (202), or it is
+and journalled, in one write transaction that holds the session's lock (the costly part of the
+verdict is computed before it, the chain rules under it against the state the commit builds
+on: judging.py). Either the message is stored and offered to the receiver (202), or it is
 journalled as afgekeurd with the hubs' code (4xx), or an injected transport fault answers with
 an error and nothing is stored. Nothing is answered 202 that is not committed.
 
@@ -25,11 +25,11 @@ from sqlalchemy.exc import IntegrityError
 
 from harness.standard import find_message
 
-from . import refusals
+from . import chains, refusals
 from .auth import Caller
 from .db import ExchangeSession, Freeze, Message, reading, utcnow, writing
 from .faults import DELIVERY_FAULTS, FAULT_ANSWERS, TRANSPORT_FAULTS, active_faults, take_fault
-from .judging import Judgement, judge_submission, record_delivery
+from .judging import Judgement, complete, prepare_submission
 from .runtime import ApiError, Exchange
 from .termijn import stamp
 
@@ -235,7 +235,7 @@ def prejudge(ex: Exchange, who: Caller, data: bytes) -> Prejudged | None:
     """The verdict on `data` in the caller's session as it is now (outside any lock)."""
     with reading(ex.engine) as s:
         snapshot = s.get(ExchangeSession, who.session_id)
-    return Prejudged(snapshot, judge_submission(snapshot, data)) if snapshot else None
+    return Prejudged(snapshot, prepare_submission(snapshot, data)) if snapshot else None
 
 
 def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None = None) -> Outcome:
@@ -254,73 +254,84 @@ def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None 
     return outcome
 
 
-def _judged_on(session: ExchangeSession) -> tuple:
-    """What a verdict depends on besides the message."""
-    return session.today, session.chain_state
-
-
 def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
             envelope: Envelope | None) -> Outcome:
-    # Judged outside the lock (the costly part), on the session as it was; under the lock,
-    # judge again only if the session's clock or chain state changed in between.
-    snapshot, j = (pre.snapshot, pre.judgement) if pre else (None, None)
     with writing(ex.writer) as s:
-        session = s.get(ExchangeSession, who.session_id, with_for_update=True)
-        if session is None:
-            raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
-        faults = active_faults(s, session.id, who.role)
-        fault = take_fault(faults, TRANSPORT_FAULTS)
-        if fault is not None:
-            status, code, text = FAULT_ANSWERS[fault.kind]
-            return Outcome(status, {"code": code, "message": text},
-                           {"Retry-After": "1"} if fault.kind == "http503" else {})
-        if j is None or _judged_on(session) != _judged_on(snapshot):
-            j = judge_submission(session, data)
-        now = utcnow()
-        entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
-                        sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
-                        berichtsoort=j.verdict.message, release=j.verdict.release,
-                        verdict=j.as_json(), size=len(data), content=data, received_at=now,
-                        referentienummer=envelope and envelope.referentienummer,
-                        cross_ref=envelope and envelope.cross_ref)
-        try:
-            routing = check(Submission(s, session, who, j, envelope))
-        except Refused as r:
-            header = j.header()
-            entry.identificatie = header.get("Identificatie")
-            entry.status, entry.refusal_code = "afgekeurd", refusals.code(r.kind, who.role)
-            entry.refusal_text = r.text
-            stamp(s, session, entry, j)
-            s.add(entry)
-            return _refusal(who, r.kind, r.text, entry_id, j)
-        entry.receiver_code = routing["receiver_code"]
-        entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
-        if envelope is None:
-            entry.referentienummer = str(uuid.uuid4())
-            entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
-                                             entry.identificatie)
-        fault = take_fault(faults, DELIVERY_FAULTS)
-        entry.status, entry.offered_at = "aangeboden", now
-        if fault is not None and fault.kind == "delay":
-            entry.status, entry.offered_at = "ontvangen", now + timedelta(seconds=fault.seconds)
+        outcome, held = _decide(ex, s, who, data, entry_id, pre, envelope)
+    if held is not None:  # committed: the chain state it built on may serve the next one
+        ex.chains.put(*held)
+    return outcome
+
+
+def _decide(ex: Exchange, s, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
+            envelope: Envelope | None) -> tuple[Outcome, tuple | None]:
+    """Under the session's lock: the outcome, and (session id, log position, chain state)
+    to keep once the transaction commits."""
+    session = s.get(ExchangeSession, who.session_id, with_for_update=True)
+    if session is None:
+        raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
+    faults = active_faults(s, session.id, who.role)
+    fault = take_fault(faults, TRANSPORT_FAULTS)
+    if fault is not None:
+        status, code, text = FAULT_ANSWERS[fault.kind]
+        return Outcome(status, {"code": code, "message": text},
+                       {"Retry-After": "1"} if fault.kind == "http503" else {}), None
+    j = pre.judgement if pre else None
+    if j is None or j.today != session.clock():  # judged on another date: judge again
+        j = prepare_submission(session, data)
+    state = ex.chains.take(s, session)
+    complete(j, state)
+    outcome = _store(s, session, who, data, entry_id, j, state, faults, envelope)
+    return outcome, (session.id, session.chain_pos, state)
+
+
+def _store(s, session: ExchangeSession, who: Caller, data: bytes, entry_id: str, j: Judgement,
+           state, faults: list, envelope: Envelope | None) -> Outcome:
+    now = utcnow()
+    entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
+                    sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
+                    berichtsoort=j.verdict.message, release=j.verdict.release,
+                    verdict=j.as_json(), size=len(data), content=data, received_at=now,
+                    referentienummer=envelope and envelope.referentienummer,
+                    cross_ref=envelope and envelope.cross_ref)
+    try:
+        routing = check(Submission(s, session, who, j, envelope))
+    except Refused as r:
+        header = j.header()
+        entry.identificatie = header.get("Identificatie")
+        entry.status, entry.refusal_code = "afgekeurd", refusals.code(r.kind, who.role)
+        entry.refusal_text = r.text
         stamp(s, session, entry, j)
         s.add(entry)
-        if fault is not None and fault.kind == "duplicate":
-            s.add(Message(id=uuid.uuid4().hex, seq=entry.seq + 1, session_id=session.id,
-                          sender_role=entry.sender_role, sender_code=entry.sender_code,
-                          receiver_role=entry.receiver_role, receiver_code=entry.receiver_code,
-                          berichtsoort=entry.berichtsoort, release=entry.release,
-                          identificatie=entry.identificatie, verdict=entry.verdict,
-                          referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
-                          size=entry.size, content=data, duplicate_of=entry.id,
-                          status=entry.status, received_at=now, offered_at=entry.offered_at,
-                          day=entry.day, termijn=entry.termijn))
-        record_delivery(session, j)
-        body = {"id": entry_id, "status": entry.status, "berichtsoort": entry.berichtsoort,
-                "verdict": f"/api/messages/{entry_id}/verdict",
-                "accepted_by_rules": j.verdict.accepted, "retourcodes": j.verdict.retourcodes}
-        return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"},
-                       push=bool(session.ggk_url) and entry.receiver_role == "gemeente")
+        return _refusal(who, r.kind, r.text, entry_id, j)
+    entry.receiver_code = routing["receiver_code"]
+    entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
+    if envelope is None:
+        entry.referentienummer = str(uuid.uuid4())
+        entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
+                                         entry.identificatie)
+    fault = take_fault(faults, DELIVERY_FAULTS)
+    entry.status, entry.offered_at = "aangeboden", now
+    if fault is not None and fault.kind == "delay":
+        entry.status, entry.offered_at = "ontvangen", now + timedelta(seconds=fault.seconds)
+    stamp(s, session, entry, j)
+    s.add(entry)
+    if fault is not None and fault.kind == "duplicate":
+        s.add(Message(id=uuid.uuid4().hex, seq=entry.seq + 1, session_id=session.id,
+                      sender_role=entry.sender_role, sender_code=entry.sender_code,
+                      receiver_role=entry.receiver_role, receiver_code=entry.receiver_code,
+                      berichtsoort=entry.berichtsoort, release=entry.release,
+                      identificatie=entry.identificatie, verdict=entry.verdict,
+                      referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
+                      size=entry.size, content=data, duplicate_of=entry.id,
+                      status=entry.status, received_at=now, offered_at=entry.offered_at,
+                      day=entry.day, termijn=entry.termijn))
+    chains.record(s, session, state, j.verdict, entry.id)
+    body = {"id": entry_id, "status": entry.status, "berichtsoort": entry.berichtsoort,
+            "verdict": f"/api/messages/{entry_id}/verdict",
+            "accepted_by_rules": j.verdict.accepted, "retourcodes": j.verdict.retourcodes}
+    return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"},
+                   push=bool(session.ggk_url) and entry.receiver_role == "gemeente")
 
 
 def journal_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, kind: str,

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
+from . import inputs
 from .auth import viewer
 from .db import Message, reading, utcnow
 from .runtime import ApiError, exchange, not_found
@@ -24,13 +25,8 @@ def list_args() -> tuple[str | None, int, int]:
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
         raise ApiError(400, "BAD_REQUEST", f"status must be one of {', '.join(STATUSES)}.")
-    try:
-        limit = int(request.args.get("limit", 100))
-        after = int(request.args.get("after", 0))
-    except ValueError:
-        raise ApiError(400, "BAD_REQUEST", "limit and after must be whole numbers.") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, "BAD_REQUEST", f"limit must be from 1 to {MAX_LIMIT}.")
+    limit = inputs.whole_number("limit", 100, 1, MAX_LIMIT)
+    after = inputs.whole_number("after", 0, 0)  # a seq: it fits 32 bits
     return status, limit, after
 
 
@@ -49,7 +45,7 @@ def visible_message(s, message_id: str) -> Message:
     """The message if the caller may see it: the admin, its sender, or its receiver once it
     is offered. Anything else is 404, exactly like an id that does not exist."""
     who = viewer()
-    m = s.get(Message, message_id)
+    m = s.get(Message, inputs.known_id(message_id))
     if m is None:
         raise not_found()
     if who is None:

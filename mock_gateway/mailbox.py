@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
-from . import delivery
+from . import delivery, inputs
 from .auth import party_required
 from .db import Message, reading, utcnow, writing
 from .journal import journal_query, list_args, visible_message
@@ -102,7 +102,7 @@ def ack(message_id):
     """The receiver confirms it fetched the message: bezorgd (idempotent)."""
     who = g.caller
     with writing(exchange().writer) as s:
-        m = s.scalar(select(Message).where(Message.id == message_id,
+        m = s.scalar(select(Message).where(Message.id == inputs.known_id(message_id),
                                            Message.session_id == who.session_id)
                      .with_for_update())
         if m is None or effective_status(m) not in ("aangeboden", "bezorgd") \

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 from sqlalchemy.engine import Engine
 
 from .config import Config
@@ -18,6 +18,7 @@ class Exchange:
     writer: Engine  # write transactions (BEGIN IMMEDIATE on SQLite)
     admin_hash: str
     pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
+    chains: Any = None  # chains.ChainCache: this process's decoded chain states (create_app)
 
 
 def exchange() -> Exchange:
@@ -42,12 +43,3 @@ def not_found(what: str = "message") -> ApiError:
     # The same answer for "does not exist" and "not yours": ids of others stay invisible.
     return ApiError(404, "NOT_FOUND", f"No {what} with this id for your token.")
 
-
-def json_body() -> dict:
-    if not request.content_length:
-        return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "BAD_REQUEST", "The body must be a JSON object "
-                       "(Content-Type: application/json).")
-    return body

@@ -15,10 +15,11 @@ from harness.standard import RELEASES
 from harness.standard.cbs import gemeentecodes
 from harness.standard.registry import DEFAULT
 
+from . import chains, inputs
 from .auth import admin_required, new_token
 from .db import (ExchangeSession, Fault, Freeze, Message, Party, find_session, reading, token_hash,
                  writing)
-from .runtime import ApiError, exchange, json_body
+from .runtime import ApiError, exchange
 from .views import session_json
 
 bp = Blueprint("sessions", __name__)
@@ -29,9 +30,11 @@ def ggk_url(value) -> str | None:
     """A gemeente endpoint URL from a request body (None: no push, the REST inbox only)."""
     if value is None:
         return None
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
-            or len(value) > 500:
+    try:
+        parts = urlsplit(value) if isinstance(value, str) and len(value) <= 500 else None
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ApiError(400, "BAD_REQUEST", f"ggk_url must be the http(s) URL (at most 500 "
                        f"characters) of the gemeente system's OntvangAsynchroon endpoint, e.g. "
                        f"https://gemeente.example/ggk, or null; got {value!r}.")
@@ -58,14 +61,12 @@ def _free_agb(s) -> str:
 @bp.post("/api/sessions")
 @admin_required
 def create():
-    body = json_body()
+    body = inputs.json_object()
     rel = body.get("release", DEFAULT)
-    if rel not in RELEASES:
-        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r}; "
+    if not isinstance(rel, str) or rel not in RELEASES:
+        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r:.60}; "
                        f"known: {', '.join(RELEASES)}.")
-    profile = body.get("profile")
-    if profile is not None and not isinstance(profile, str):
-        raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
+    profile = inputs.text(body.get("profile"), "profile (a regio profile name)", 200)
     url = ggk_url(body.get("ggk_url"))
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
@@ -123,7 +124,7 @@ def remove(session_id):
 def set_ggk(session_id):
     """{"url": "https://gemeente.example/ggk"} pushes the gemeente's messages there from now
     on, those still waiting included; {"url": null} stops pushing (the REST inbox stays)."""
-    body = json_body()
+    body = inputs.json_object()
     if "url" not in body:
         raise ApiError(400, "BAD_REQUEST", 'Send {"url": "https://..."} or {"url": null}.')
     url = ggk_url(body["url"])
@@ -149,6 +150,7 @@ def reset(session_id):
         session = find_session(s, session_id, lock=True)
         for table in (Message, Freeze, Fault):
             s.execute(delete(table).where(table.session_id == session_id))
-        session.chain_state, session.today = None, None
+        chains.reset(s, session)
+        session.today = None
         s.flush()
         return jsonify(session_json(s, session, 0))

@@ -194,20 +194,45 @@ def read_stuurgegevens(body: etree._Element) -> Stuurgegevens | None:
     )
 
 
+SCAN_BYTES = 64 * 1024  # the stuurgegevens of an envelope stand in its first bytes
+_SCANNED = ("zender", "organisatie", "applicatie", "referentienummer", "berichtcode",
+            "tijdstipBericht", "crossRefnummer", "functie", "applicatieVersie",
+            "applicatieSubversie")
+# One start tag, one end tag per name. No pattern can run past the next "<" (a prefix and a
+# name are word characters, then ">"), so a search costs what it passes over: the scan is
+# linear in the head, whatever it holds (a lazy "(.*?)</zender>" from every "<zender>" was
+# quadratic: 8,000 of them cost seconds).
+_OPEN = {n: re.compile(rf"<(?:\w+:)?{n}>") for n in _SCANNED}
+_CLOSE = {n: re.compile(rf"</(?:\w+:)?{n}>") for n in _SCANNED}
+
+
+def _scan_text(head: str, name: str, start: int = 0, end: int | None = None) -> str | None:
+    """The content of the first <name> element in head[start:end] that is closed in it."""
+    end = len(head) if end is None else end
+    opened = _OPEN[name].search(head, start, end)
+    if opened is None:
+        return None
+    closed = _CLOSE[name].search(head, opened.end(), end)
+    return head[opened.end():closed.start()] if closed else None
+
+
 def _scan(data: bytes) -> Stuurgegevens | None:
     """Stuurgegevens of an envelope too large to parse: they stand at its start."""
-    head = data[:64 * 1024].decode("utf-8", "replace")
+    head = data[:SCAN_BYTES].decode("utf-8", "replace")
 
-    def grab(name: str, within: str = head) -> str | None:
-        m = re.search(rf"<(?:\w+:)?{name}>([^<]*)</(?:\w+:)?{name}>", within)
-        return m.group(1).strip() if m else None
+    def grab(name: str) -> str | None:
+        value = _scan_text(head, name)
+        return value.strip() if value is not None and "<" not in value else None
 
-    zender = re.search(r"<(?:\w+:)?zender>(.*?)</(?:\w+:)?zender>", head, re.S)
     ref = grab("referentienummer")
     if ref is None:
         return None
-    z = Systeem(grab("organisatie", zender.group(1)), grab("applicatie", zender.group(1)) or "") \
-        if zender else Systeem(None, "")
+    zender = _scan_text(head, "zender")
+    z = Systeem(None, "")
+    if zender is not None:
+        org, app = _scan_text(zender, "organisatie"), _scan_text(zender, "applicatie")
+        z = Systeem(org.strip() if org is not None and "<" not in org else None,
+                    app.strip() if app is not None and "<" not in app else "")
     return Stuurgegevens(grab("berichtcode") or "", z, Systeem(None, "GGk"), ref,
                          grab("tijdstipBericht") or "", grab("crossRefnummer"), grab("functie"),
                          grab("applicatieVersie"), grab("applicatieSubversie"))
