@@ -5,13 +5,10 @@ why. Each function is pure: Message + Context in, (element, text) out.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date
-from itertools import compress, groupby
-from operator import itemgetter, le
-
-from lxml import etree
+from itertools import compress
+from operator import le
 
 from ..message import Message, local
 from . import rule
@@ -101,39 +98,46 @@ def tr061(m: Message, ctx):
                          "or verblijfadres); add one.")
 
 
-_BETWEEN_TAGS = re.compile(rb">\s+<")
-
-
-@rule("TR101", "xslt", "0001", "301 305 307 315 317 323 325")
+@rule("TR101", "xslt", "0001", "301 305 307 315 317 319 323 325")
 def tr101(m: Message, ctx):
-    """No duplicate lines: two sibling elements of the same kind with identical content.
+    """No duplicate lines: two sibling berichtklassen of one name with the same logical key.
 
-    Judged on every repeated element of the body (products, prestaties, clients, contacts),
-    comparing content with layout whitespace between tags ignored. A 323 is compared on its
-    prestatie records (every field), which is the same test at a fraction of the cost."""
-    if m.id == "323":
-        yield from _duplicate_prestaties(m)
-        return
+    The toelichting: for every berichtklasse the logical key, together with the keys of the
+    classes above it, is unique in the message. The keys per class are a table of the release
+    (`data/r3_2/keys.yaml`: a Prestatie by ReferentieNummer and VorigReferentieNummer, a
+    StartProduct by Begindatum, Product and ToewijzingNummer, ...); siblings share the keys above
+    them, so classes compare with their siblings only. A key element absent from both counts as
+    equal, as the official XSLT compares them. The last of each group is reported, naming the
+    first."""
     if m.body is None:  # a 325 answering with 0001 has a header only
         return
-    for parent in m.body.iter():
-        if len(parent) < 2:
+    keys = m.release.keys.get(m.id, {})
+    ns = m.definition.namespace
+    for name, paths in keys.items():
+        if name == "Prestatie" and m.id in ("323", "325"):
+            yield from _duplicate_prestaties(m)
             continue
-        by_tag = defaultdict(list)
-        for child in parent:
-            if isinstance(child.tag, str):
-                by_tag[child.tag].append(child)
-        for children in by_tag.values():
-            if len(children) < 2:  # only repeated elements can duplicate
+        found = [m.body] if local(m.body) == name else list(m.body.iter(f"{{{ns}}}{name}"))
+        if len(found) < 2:
+            continue
+        by_parent = defaultdict(list)
+        for el in found:
+            by_parent[el.getparent()].append(el)
+        for siblings in by_parent.values():
+            if len(siblings) < 2:
                 continue
-            seen: dict = {}
-            for child in children:
-                key = _BETWEEN_TAGS.sub(b"><", etree.tostring(child, with_tail=False))
-                if key in seen:
-                    yield child, (f"{local(child)} repeats {Message.path(seen[key])} exactly; "
-                                  "send each line once.")
-                else:
-                    seen[key] = child
+            groups = defaultdict(list)
+            for el in siblings:
+                groups[tuple(_raw(m, el, p) for p in paths)].append(el)
+            for group in groups.values():
+                if len(group) > 1:
+                    yield group[-1], (f"{name} has the same logical key ({', '.join(paths)}) as "
+                                      f"{Message.path(group[0])}; send each {name} once.")
+
+
+def _raw(m: Message, el, path: str):
+    found = m.get(el, path)
+    return None if found is None else found.text
 
 
 def _repeats(keys, elements):
@@ -151,20 +155,15 @@ def _repeats(keys, elements):
 
 
 def _duplicate_prestaties(m: Message):
-    columns = m.prestatie_columns
-    if len(set(columns.referentie)) == len(columns.referentie):
-        return  # the ReferentieNummer is part of a line: no two lines, nor clients, are equal
-    keys = list(zip(columns.client, columns.contents()))  # lines compare by content
-    for el, first in _repeats(keys, columns.element):
-        yield el, f"Prestatie repeats {Message.path(first)} exactly; send each line once."
-    seen_clients = {}
-    for client, rows in groupby(keys, key=itemgetter(0)):  # a client's lines stand together
-        key = tuple(map(itemgetter(1), rows))
-        if key in seen_clients:
-            yield client, (f"Client repeats {Message.path(seen_clients[key])} exactly; "
-                           "send each client once.")
-        else:
-            seen_clients[key] = client
+    """Prestaties of one client with the same ReferentieNummer and VorigReferentieNummer."""
+    c = m.prestatie_columns
+    keys = list(zip(c.client, c.referentie, c.vorig))
+    groups = defaultdict(list)
+    for el, first in _repeats(keys, c.element):
+        groups[first].append(el)
+    for first, others in groups.items():
+        yield others[-1], (f"Prestatie has the same ReferentieNummer and VorigReferentieNummer "
+                           f"as {Message.path(first)}; send each prestatie once.")
 
 
 @rule("TR134", "xslt", "0001", "301 305 307 315 323 325")
@@ -264,13 +263,32 @@ APPROVED = {"0200", "8001"}
 
 @rule("TR342", "xslt", "0001", "325")
 def tr342(m: Message, ctx):
-    """A 325 lists only rejected prestaties: each carries a code other than 0200/8001 (0233
-    marks a prestatie not assessed because its client was rejected)."""
-    for p in m.prestaties:
-        codes = {c.text.strip() for c in m.all("RetourCodes/RetourCode", p.element)}
-        if codes <= APPROVED:
-            yield p.element, ("An approved prestatie is listed in the 325; list only rejected "
-                              "prestaties.")
+    """Only rejected prestaties are listed in a 325: they explain the difference between what
+    was declared and what is awarded.
+
+    The toelichting gives the check: SUM(Prestatie.IngediendBedrag) = TotaalIngediendBedrag -
+    TotaalToegekendBedrag (signed, debet minus credit). When the DeclaratieAntwoord class itself
+    is rejected (a code other than 0200/8001 on it) no prestatie is assessed and
+    TotaalToegekendBedrag is 0. An approved prestatie listed in the 325 breaks the sum, so the
+    definition is judged through it, as the official XSLT does."""
+    antwoord = m.body
+    if antwoord is None:  # a 325 answering with 0001 has a header only
+        return
+    toegekend_el = m.get(antwoord, "TotaalToegekendBedrag")
+    ingediend_el = m.get(antwoord, "TotaalIngediendBedrag")
+    codes = {c.text for c in m.all("RetourCodes/RetourCode", antwoord)}
+    toegekend = m.amount(toegekend_el)
+    if codes - APPROVED:
+        if toegekend != 0:
+            yield toegekend_el, ("The DeclaratieAntwoord is rejected as a whole, so nothing is "
+                                 f"awarded: TotaalToegekendBedrag must be 0, not {toegekend}.")
+        return
+    listed = sum(m.prestatie_columns.bedrag)
+    difference = m.amount(ingediend_el) - toegekend
+    if listed != difference:
+        yield toegekend_el, (f"The listed (rejected) prestaties add up to {listed}, but "
+                             f"TotaalIngediendBedrag - TotaalToegekendBedrag is {difference}; "
+                             "list every rejected prestatie and only those, and award the rest.")
 
 
 @rule("TR352", "xslt", "0001", "317")
