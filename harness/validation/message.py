@@ -15,6 +15,20 @@ def local(el) -> str:
     return el.tag.rsplit("}", 1)[-1]
 
 
+def digits(value: str | None, first: int | None = None) -> float:
+    """A date as the official XSLT compares it: its digits as one number (2026-11-02 ->
+    20261102), NaN when absent. Order-preserving for every date Python's `date` can hold, and
+    never failing on the ones it cannot (-2026-01-01 -> 20260101, 10000-01-01 -> 100000101);
+    `first` takes only the first characters, as the XSLT does with substring(.., 1, 10)."""
+    if value is None:
+        return float("nan")
+    value = value.strip()[:first] if first else value.strip()
+    try:
+        return float(value.replace("-", ""))
+    except ValueError:
+        return float("nan")
+
+
 class PrestatieRecord(NamedTuple):
     """One prestatie of a 323/325, read once: declaraties hold up to 25,000 of them and a dozen
     rules look at each. Dates stay ISO strings (they compare correctly as text).
@@ -194,6 +208,14 @@ class Message:
     @property
     def body(self):
         return self.kids(self.root).get(self.definition.body.name)
+
+    def digits(self, el, path: str, first: int | None = None) -> float:
+        """The date at path as the XSLT compares it (see `digits`)."""
+        return digits(self.text(el, path), first)
+
+    @property
+    def dagtekening_text(self) -> str:
+        return self.text(self.header, "BerichtIdentificatie/Dagtekening")
 
     @property
     def dagtekening(self) -> date:

@@ -87,10 +87,13 @@ RULES: dict[str, Rule] = {}
 
 def rule(id: str, category: str, retourcode: str | None, messages: str, needs: str | None = None,
          standard: str | None = None):
-    """Register a rule function: @rule("TR358", "xslt", "0001", "323")."""
+    """Register a rule function: @rule("TR358", "xslt", "0001", "323"). A rule judged at two
+    levels (TR319: in the message as the official XSLT does, and across the chain) is
+    registered once per category; the second under the key "ID/category"."""
     def register(fn: Check) -> Check:
-        assert id not in RULES, f"{id} registered twice"
-        RULES[id] = Rule(id, category, retourcode, frozenset(messages.split()), fn, needs,
+        key = id if id not in RULES else f"{id}/{category}"
+        assert key not in RULES, f"{id} registered twice"
+        RULES[key] = Rule(id, category, retourcode, frozenset(messages.split()), fn, needs,
                          standard)
         return fn
     return register

@@ -10,11 +10,8 @@ from datetime import date
 from itertools import compress
 from operator import le
 
-from ..message import Message, local
+from ..message import Message, digits, local
 from . import rule
-
-OPEN_END = date.max
-
 
 def _years_before(d: date, years: int) -> date:
     try:
@@ -33,36 +30,59 @@ def geboortedata(m: Message):
     return [g for g in found if g is not None]
 
 
-def _overlaps(periods):
-    """Pairs of (element, start, end) lists that overlap, by product key; end None = open."""
-    by_key = defaultdict(list)
-    for key, el, start, end in periods:
-        by_key[key].append((start, end or OPEN_END, el))
-    for items in by_key.values():
-        items.sort(key=lambda x: x[0])
-        latest_end, latest_el = None, None
-        for start, end, el in items:
-            if latest_end is not None and start <= latest_end:
-                yield el, latest_el
-            if latest_end is None or end > latest_end:
-                latest_end, latest_el = end, el
+def _same_product(m: Message, a, b) -> bool:
+    """Two product classes name the same product, as TR302, TR386 and TR410 compare them: the
+    same Categorie and Code; the same Categorie where either has no Code; and a class without
+    Categorie and Code is the same as every other (it may overlap none)."""
+    pa, pb = m.get(a, "Product"), m.get(b, "Product")
+    ca, cb = m.text(pa, "Categorie") if pa is not None else None, \
+        m.text(pb, "Categorie") if pb is not None else None
+    ka, kb = m.text(pa, "Code") if pa is not None else None, \
+        m.text(pb, "Code") if pb is not None else None
+    if (ka is None and ca is None) or (kb is None and cb is None):
+        return True
+    if ca is None or cb is None or ca != cb:
+        return False
+    return ka is None or kb is None or ka == kb
 
 
-def _product_key(m: Message, el):
-    product = m.get(el, "Product")
-    if product is None:
-        return None
-    return (m.text(product, "Categorie"), m.text(product, "Code"))
+def _periods_overlap(m: Message, a, b, start: str, end: str) -> bool:
+    """Whether two periods overlap, an absent end open; dates compared as the XSLT does."""
+    sa, ea, sb, eb = (m.digits(a, start), m.get(a, end), m.digits(b, start), m.get(b, end))
+    ea = None if ea is None else m.digits(a, end)
+    eb = None if eb is None else m.digits(b, end)
+    if ea is not None and eb is not None:
+        return not (ea < sb or eb < sa)
+    if ea is not None:
+        return ea >= sb
+    if eb is not None:
+        return eb >= sa
+    return True
+
+
+def _overlapping(m: Message, classes, start: str, end: str):
+    """(class, an earlier sibling) for every pair of the same product with overlapping
+    periods, in document order (product lists are short: pairs are cheap)."""
+    for i, el in enumerate(classes):
+        for other in classes[:i]:
+            if _same_product(m, el, other) and _periods_overlap(m, el, other, start, end):
+                yield el, other
 
 
 @rule("TR002", "xslt", "0001", "301 305 307 315")
 def tr002(m: Message, ctx):
-    """Geboortedatum at most 120 years before the Dagtekening, unless the date is unknown."""
-    limit = _years_before(m.dagtekening, 120)
+    """Geboortedatum at most 120 years before the Dagtekening, unless the date is unknown
+    (DatumGebruik 3 with Datum 1900-01-01, the value an unknown date is sent with).
+
+    Compared as the XSLT does, on the dates' digits: Datum + 120 years < Dagtekening."""
+    dagtekening = m.digits(m.header, "BerichtIdentificatie/Dagtekening", first=10)
     for g in geboortedata(m):
-        if m.text(g, "DatumGebruik") != "3" and m.date(g, "Datum") < limit:
-            yield g, (f"Geboortedatum {m.text(g, 'Datum')} lies more than 120 years before the "
-                      f"Dagtekening {m.dagtekening}; give the right date or DatumGebruik 3.")
+        if m.text(g, "DatumGebruik") == "3" and m.text(g, "Datum") == "1900-01-01":
+            continue
+        if m.digits(g, "Datum") + 120 * 10000 < dagtekening:
+            yield m.get(g, "Datum"), (
+                f"Geboortedatum {m.text(g, 'Datum')} lies more than 120 years before the "
+                f"Dagtekening; give the right date, or DatumGebruik 3 with 1900-01-01.")
 
 
 @rule("TR006", "xslt", "0001", "301")
@@ -82,7 +102,7 @@ def tr006(m: Message, ctx):
 def tr018(m: Message, ctx):
     """Einddatum of a StopProduct is on or after its Begindatum."""
     for p in m.all("StopProducten/StopProduct", m.body):
-        if m.date(p, "Einddatum") < m.date(p, "Begindatum"):
+        if m.digits(p, "Einddatum") < m.digits(p, "Begindatum"):
             yield m.get(p, "Einddatum"), (f"Einddatum {m.text(p, 'Einddatum')} lies before "
                                           f"Begindatum {m.text(p, 'Begindatum')}.")
 
@@ -166,62 +186,87 @@ def _duplicate_prestaties(m: Message):
                            f"as {Message.path(first)}; send each prestatie once.")
 
 
+# TR134: the dates that describe the past, per message (paths below the body).
+PAST_DATES = {
+    "301": ("Geboortedatum/Datum", "Relaties/Relatie/Geboortedatum/Datum",
+            "Beschikking/Afgiftedatum", "ToegewezenProducten/ToegewezenProduct/Toewijzingsdatum"),
+    "305": ("Geboortedatum/Datum", "StartProducten/StartProduct/Begindatum"),
+    "307": ("Geboortedatum/Datum", "StopProducten/StopProduct/Einddatum"),
+    "315": ("Geboortedatum/Datum",),
+    "323": ("DeclaratiePeriode/Begindatum",),
+    "325": (),
+}
+
+
 @rule("TR134", "xslt", "0001", "301 305 307 315 323 325")
 def tr134(m: Message, ctx):
     """Dates that describe the past are not after the Dagtekening of the message.
 
-    Judged on: every Geboortedatum (client, relaties), the 301's Toewijzingsdatum, the 323's
-    DeclaratieDagtekening and the 325's DeclaratieIdentificatie/Dagtekening (the 323 answered
-    must be older than its answer)."""
-    dagtekening = m.dagtekening
-    dates = [m.get(g, "Datum") for g in geboortedata(m)]
-    if m.id == "301":
-        dates += [m.get(p, "Toewijzingsdatum")
-                  for p in m.all("ToegewezenProducten/ToegewezenProduct", m.body)]
-    elif m.id == "323":
-        dates.append(m.get(m.body, "DeclaratieDagtekening"))
-    elif m.id == "325":
-        dates.append(m.get(m.header, "DeclaratieIdentificatie/Dagtekening"))
+    Judged, as the official XSLT does, on: every Geboortedatum (client, relaties), the 301's
+    Beschikking/Afgiftedatum and Toewijzingsdatum, the 305's StartProduct/Begindatum, the
+    307's StopProduct/Einddatum, the 323's DeclaratiePeriode/Begindatum and the Begindatum of
+    every ProductPeriode of a 323 or 325 (care declared has begun). A date is after the
+    Dagtekening when its digits are larger (so a date Python cannot hold is judged too)."""
+    if m.body is None:
+        return
+    dagtekening = m.digits(m.header, "BerichtIdentificatie/Dagtekening", first=10)
+    dates = []
+    for path in PAST_DATES[m.id]:
+        *parents, leaf = path.split("/")
+        holders = [m.body]
+        for name in parents:
+            holders = [c for h in holders for c in m.all(name, h)]
+        dates += [e for h in holders for e in m.all(leaf, h)]
     for el in dates:
-        if el is not None and date.fromisoformat(el.text.strip()) > dagtekening:
-            yield el, f"{local(el)} {el.text.strip()} lies after the Dagtekening {dagtekening}."
+        if digits(el.text) > dagtekening:
+            yield el, f"{local(el)} {el.text.strip()} lies after the Dagtekening {m.dagtekening_text}."
+    c = m.prestatie_columns
+    if c.begin and max(map(digits, c.begin)) > dagtekening:
+        for p in m.prestaties:
+            if digits(p.begin) > dagtekening:
+                yield m.get(p.element, "ProductPeriode/Begindatum"), (
+                    f"ProductPeriode begins {p.begin}, after the Dagtekening "
+                    f"{m.dagtekening_text}: declare care once it has been delivered.")
 
 
 @rule("TR137", "xslt", "0001", "323 325")
 def tr137(m: Message, ctx):
     """Einddatum of a period is on or after its Begindatum and not after the Dagtekening.
 
-    Judged on the DeclaratiePeriode (323) and every ProductPeriode."""
-    dagtekening = m.dagtekening.isoformat()
+    Judged on the DeclaratiePeriode (323) and every ProductPeriode; dates compared on their
+    digits, as the XSLT does."""
+    dagtekening = m.digits(m.header, "BerichtIdentificatie/Dagtekening", first=10)
     periods = []
     if m.id == "323":
         p = m.get(m.body, "DeclaratiePeriode")
         periods.append((m.get(p, "Einddatum"), m.text(p, "Begindatum"), m.text(p, "Einddatum")))
     c = m.prestatie_columns
-    if c.end and (max(c.end) > dagtekening or not all(map(le, c.begin, c.end))):
+    if c.end and (max(map(digits, c.end)) > dagtekening
+                  or not all(map(le, map(digits, c.begin), map(digits, c.end)))):
         periods += [(m.get(p.element, "ProductPeriode/Einddatum"), p.begin, p.end)
-                    for p in m.prestaties if p.end < p.begin or p.end > dagtekening]
+                    for p in m.prestaties
+                    if digits(p.end) < digits(p.begin) or digits(p.end) > dagtekening]
     for el, begin, end in periods:
-        if end < begin:
+        if digits(end) < digits(begin):
             yield el, f"Einddatum {end} lies before Begindatum {begin}."
-        elif end > dagtekening:
-            yield el, (f"Einddatum {end} lies after the Dagtekening {dagtekening}: declare a "
-                       "period once it has ended.")
+        if digits(end) > dagtekening:
+            yield el, (f"Einddatum {end} lies after the Dagtekening {m.dagtekening_text}: "
+                       "declare a period once it has ended.")
 
 
 @rule("TR302", "xslt", "0001", "301")
 def tr302(m: Message, ctx):
     """A Product occurs more than once in a 301 only with periods that do not overlap.
 
-    A toewijzing deleted with RedenWijziging 13 has no period and is left out."""
-    periods = []
-    for p in m.all("ToegewezenProducten/ToegewezenProduct", m.body):
-        key = _product_key(m, p)
-        if key and m.text(p, "RedenWijziging") != "13":
-            periods.append((key, p, m.date(p, "Ingangsdatum"), m.date(p, "Einddatum")))
-    for el, other in _overlaps(periods):
-        yield el, (f"Product {'/'.join(filter(None, _product_key(m, el)))} is also assigned in "
-                   f"{Message.path(other)} for an overlapping period.")
+    A toewijzing withdrawn or deleted to nothing (RedenWijziging 01 or 13 with Einddatum equal
+    to its Ingangsdatum) has no period and is left out, as the official XSLT does."""
+    classes = [p for p in m.all("ToegewezenProducten/ToegewezenProduct", m.body)
+               if not (m.text(p, "RedenWijziging") in ("01", "13")
+                       and m.text(p, "Einddatum") is not None
+                       and m.digits(p, "Ingangsdatum") == m.digits(p, "Einddatum"))]
+    for el, other in _overlapping(m, classes, "Ingangsdatum", "Einddatum"):
+        yield el, (f"The same product is also assigned in {Message.path(other)} for an "
+                   "overlapping period.")
 
 
 @rule("TR315", "xslt", "0001", "323")
@@ -237,23 +282,54 @@ def tr315(m: Message, ctx):
 
 @rule("TR316", "xslt", "0001", "323")
 def tr316(m: Message, ctx):
-    """A debet prestatie is not credited in the same message."""
+    """A prestatie is not credited in the same message: no VorigReferentieNummer equals the
+    ReferentieNummer of a prestatie of this declaratie (its own included).
+
+    The toelichting states it so, whatever the lines' DebetCredit; the official XSLT judges
+    every such pair."""
     c = m.prestatie_columns
-    debet = set(compress(c.referentie, c.debet))
-    for p in m.prestaties if debet.intersection(c.vorig) else ():  # the common case: no pair
-        if not p.debet and p.vorig in debet:
-            yield p.element, (f"This credit line credits debet line {p.vorig} of the same "
-                              "declaratie; leave both out or credit it in a later declaratie.")
+    refs = set(c.referentie)
+    if refs.isdisjoint(c.vorig):  # the common case: no pair
+        return
+    for p in m.prestaties:
+        if p.vorig is not None and p.vorig in refs:
+            yield m.get(p.element, "ProductReferentie/VorigReferentieNummer"), (
+                f"VorigReferentieNummer {p.vorig} names a prestatie of this same declaratie; "
+                "credit a line in a later declaratie.")
+
+
+@rule("TR319", "xslt", "0001", "323")
+def tr319_bericht(m: Message, ctx):
+    """No ProductPeriode begins or ends after the DeclaratiePeriode of its declaratie.
+
+    The published table lists TR319 as a cross-message rule (9319: within the current or an
+    earlier declaratieperiode); the part that one message shows, a period after the
+    declaratie's own, the official XSLT judges in the message (0001), so ketentest does too."""
+    end = m.digits(m.body, "DeclaratiePeriode/Einddatum")
+    c = m.prestatie_columns
+    if not c.end or max(map(digits, c.end + c.begin)) <= end:
+        return
+    for p in m.prestaties:
+        for name, value in (("Begindatum", p.begin), ("Einddatum", p.end)):
+            if digits(value) > end:
+                yield m.get(p.element, f"ProductPeriode/{name}"), (
+                    f"ProductPeriode {name} {value} lies after the DeclaratiePeriode's Einddatum; "
+                    "declare it in a later declaratie.")
 
 
 @rule("TR335", "xslt", "0001", "323")
 def tr335(m: Message, ctx):
-    """Einddatum of a ProductPeriode lies at most 5 years before the DeclaratieDagtekening."""
-    limit = _years_before(m.date(m.body, "DeclaratieDagtekening"), 5).isoformat()
-    if min(m.prestatie_columns.end) >= limit:
+    """Einddatum of a ProductPeriode lies at most 5 years before the DeclaratieDagtekening.
+
+    A date Python cannot hold is compared on its digits (five years back: minus 50000)."""
+    try:
+        limit = digits(_years_before(m.date(m.body, "DeclaratieDagtekening"), 5).isoformat())
+    except (ValueError, OverflowError):
+        limit = m.digits(m.body, "DeclaratieDagtekening") - 5 * 10000
+    if min(map(digits, m.prestatie_columns.end)) >= limit:
         return
     for p in m.prestaties:
-        if p.end < limit:
+        if digits(p.end) < limit:
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
                 f"ProductPeriode ends {p.end}, more than 5 years before the DeclaratieDagtekening.")
 
@@ -331,45 +407,52 @@ def tr377(m: Message, ctx):
 
 @rule("TR380", "xslt", "0001", "317")
 def tr380(m: Message, ctx):
-    """The Einddatum of a TeWijzigenProduct lies after the Dagtekening of the verzoek.
+    """The GewensteIngangsdatum of a NieuwProduct lies after the Dagtekening of the verzoek.
 
-    The rule text does not name the element. We judge the Einddatum of a TeWijzigenProduct:
-    the VOW may shorten a running toewijzing, and an end on or before the day of the request
-    would withdraw care retroactively, which the verzoek cannot ask for. GewensteIngangsdatum
-    is not judged: asking for a change that starts today or earlier is allowed."""
-    for p in m.all("Verzoek/TeWijzigenProducten/TeWijzigenProduct", m.body):
-        end = m.date(p, "Einddatum")
-        if end is not None and end <= m.dagtekening:
-            yield m.get(p, "Einddatum"), (f"Einddatum {end} is not after the Dagtekening "
-                                          f"{m.dagtekening}; a VOW cannot end a toewijzing "
-                                          "retroactively.")
+    The rule text ("a date greater than the message's Dagtekening") does not name the
+    element; the official XSLT judges NieuwProduct/GewensteIngangsdatum, strictly after."""
+    dagtekening = m.digits(m.header, "BerichtIdentificatie/Dagtekening")
+    for p in m.all("Verzoek/NieuweProducten/NieuwProduct", m.body):
+        if not m.digits(p, "GewensteIngangsdatum") > dagtekening:
+            yield m.get(p, "GewensteIngangsdatum"), (
+                f"GewensteIngangsdatum {m.text(p, 'GewensteIngangsdatum')} is not after the "
+                f"Dagtekening {m.dagtekening_text}; ask for new care from a later date.")
 
 
 @rule("TR383", "xslt", "0001", "315")
 def tr383(m: Message, ctx):
-    """ReferentieAanbieder is unique per AangevraagdProduct within the message."""
-    seen = set()
-    for p in m.all("AangevraagdeProducten/AangevraagdProduct", m.body):
-        ref = m.text(p, "ReferentieAanbieder")
-        if ref in seen:
-            yield m.get(p, "ReferentieAanbieder"), f"ReferentieAanbieder {ref} is used twice."
-        seen.add(ref)
+    """ReferentieAanbieder is unique per AangevraagdProduct within the message.
+
+    Reported, as the official XSLT does, on the earlier ReferentieAanbieder a later product
+    repeats."""
+    products = m.all("AangevraagdeProducten/AangevraagdProduct", m.body)
+    for i, p in enumerate(products):
+        ref = m.get(p, "ReferentieAanbieder")
+        for earlier in products[:i]:
+            first = m.get(earlier, "ReferentieAanbieder")
+            if first.text == ref.text:
+                yield first, (f"ReferentieAanbieder {ref.text} is used again in "
+                              f"{Message.path(p)}; give each requested product its own.")
 
 
 @rule("TR386", "xslt", "0001", "315")
 def tr386(m: Message, ctx):
-    """A Product occurs more than once in a VOT only with periods that do not overlap."""
-    periods = [(_product_key(m, p), p, m.date(p, "ToewijzingIngangsdatum"),
-                m.date(p, "ToewijzingEinddatum"))
-               for p in m.all("AangevraagdeProducten/AangevraagdProduct", m.body)]
-    for el, other in _overlaps([x for x in periods if x[0]]):
+    """A Product occurs more than once in a VOT only with periods that do not overlap.
+
+    The toelichting: without a ProductCode the rule holds per ProductCategorie; without a
+    Categorie the product may overlap no other requested product."""
+    classes = m.all("AangevraagdeProducten/AangevraagdProduct", m.body)
+    for el, other in _overlapping(m, classes, "ToewijzingIngangsdatum", "ToewijzingEinddatum"):
         yield el, f"The same product is requested in {Message.path(other)} for an overlapping period."
 
 
 @rule("TR409", "xslt", "0001", "319", standard="ijw")
 def tr409(m: Message, ctx):
-    """Without RedenAfwijzingVerzoek 8 there is no Woonplaatsbeginsel class."""
-    if m.text(m.body, "RedenAfwijzingVerzoek") != "8" and m.get(m.body, "Woonplaatsbeginsel") is not None:
+    """With a RedenAfwijzingVerzoek other than 8 there is no Woonplaatsbeginsel class.
+
+    Judged where a RedenAfwijzingVerzoek is given, as the rule's text and the XSLT read."""
+    reden = m.text(m.body, "RedenAfwijzingVerzoek")
+    if reden is not None and reden != "8" and m.get(m.body, "Woonplaatsbeginsel") is not None:
         yield m.get(m.body, "Woonplaatsbeginsel"), ("Woonplaatsbeginsel is only sent with "
                                                     "RedenAfwijzingVerzoek 8; leave it out.")
 
@@ -377,22 +460,22 @@ def tr409(m: Message, ctx):
 @rule("TR410", "xslt", "0001", "317")
 def tr410(m: Message, ctx):
     """A Product occurs more than once among the NieuwProduct classes only with periods that
-    do not overlap."""
-    periods = [(_product_key(m, p), p, m.date(p, "GewensteIngangsdatum"), m.date(p, "Einddatum"))
-               for p in m.all("Verzoek/NieuweProducten/NieuwProduct", m.body)]
-    for el, other in _overlaps([x for x in periods if x[0]]):
+    do not overlap (without a Categorie, a NieuwProduct overlaps every other)."""
+    classes = m.all("Verzoek/NieuweProducten/NieuwProduct", m.body)
+    for el, other in _overlapping(m, classes, "GewensteIngangsdatum", "Einddatum"):
         yield el, f"The same new product is requested in {Message.path(other)} for an overlapping period."
 
 
 @rule("TR416", "xslt", "0001", "323")
 def tr416(m: Message, ctx):
-    """At most one debet prestatie per client, ToewijzingNummer, ProductCategorie, ProductCode
-    and ProductPeriode within the message."""
+    """At most one debet prestatie per ToewijzingNummer, ProductCategorie, ProductCode and
+    ProductPeriode for a client: compared among the prestaties of one Client class, as the
+    official XSLT does (two Client classes of one Bsn break TR101)."""
     c = m.prestatie_columns
-    toewijzingen = list(compress(c.toewijzing, c.debet))
+    toewijzingen = list(compress(zip(c.client, c.toewijzing), c.debet))
     if len(set(toewijzingen)) == len(toewijzingen):
-        return  # the common case: each toewijzing declared on one debet line
-    keys = compress(zip(c.bsn, c.toewijzing, c.categorie, c.code, c.begin, c.end), c.debet)
+        return  # the common case: each toewijzing declared on one debet line per client
+    keys = compress(zip(c.client, c.toewijzing, c.categorie, c.code, c.begin, c.end), c.debet)
     for el, first in _repeats(keys, compress(c.element, c.debet)):
         yield el, (f"A second debet line for the same toewijzing, product and period as "
                    f"{Message.path(first)}; declare one line per product period.")

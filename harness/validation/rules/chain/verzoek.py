@@ -6,14 +6,29 @@ VerzoekAntwoord 2 (in onderzoek) keeps it open for one final answer.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from ....chain.state import IN_ONDERZOEK
 from ...message import Message
 from .. import rule
-from ..inmessage import _overlaps
 
 LEGE_OMVANG_NA = "2020-12-31"  # TR375/TR412: from 2021 on, no Omvang without a product code
+
+
+def _overlaps(periods):
+    """Pairs of (element, start, end) lists that overlap, by product key; end None = open."""
+    by_key = defaultdict(list)
+    for key, el, start, end in periods:
+        by_key[key].append((start, end or date.max, el))
+    for items in by_key.values():
+        items.sort(key=lambda x: x[0])
+        latest_end, latest_el = None, None
+        for start, end, el in items:
+            if latest_end is not None and start <= latest_end:
+                yield el, latest_el
+            if latest_end is None or end > latest_end:
+                latest_end, latest_el = end, el
 
 
 def _referenties(m: Message):
