@@ -213,16 +213,15 @@ def cd025(m: Message, ctx):
 
 @rule("CD034", "xslt", "0001", "301")
 def cd034(m: Message, ctx):
-    """The Adres of a Contact of Soort 01 (BRP-adres) or 03 (verblijfadres) has a Postcode.
+    """A Contact of Soort 01 (BRP-adres) or 03 (verblijfadres) has an Adres with a Postcode.
 
-    Judged on every Contact with an Adres, the client's and the relaties': the condition is
-    on the Adres's Postcode, so a Contact without an Adres (a telephone number only) is left
-    alone, as the standard's own XSLT for this code does (iWlz)."""
+    Judged on every Contact, the client's and the relaties': one without any Adres breaks it
+    too, as the official XSLT of iWmo and iJw 3.2 judges (reported on its Soort)."""
     for contact in _contacts(m):
-        adres = m.get(contact, "Adres")
-        if adres is not None and m.text(contact, "Soort") in ("01", "03"):
-            yield from _required(m, adres, "Postcode",
-                                 "the Contact's Soort is 01 (BRP-adres) or 03 (verblijfadres)")
+        if m.text(contact, "Soort") in ("01", "03") and m.text(contact, "Adres/Postcode") is None:
+            yield m.get(contact, "Soort"), (
+                "The Contact's Soort is 01 (BRP-adres) or 03 (verblijfadres), so its Adres "
+                "needs a Postcode; add it.")
 
 
 @rule("CS089", "xslt", "0001", "301")
@@ -231,11 +230,14 @@ def cs089(m: Message, ctx):
     letters, without a space (1234AB).
 
     The format is judged as [1-9][0-9]{3}[A-Za-z]{2}: lower-case letters are accepted, a space
-    is not. On the Adres of every Contact: the client's and the relaties'."""
+    is not; an Adres with LandCode NL and no Postcode breaks it too (as the official XSLT
+    judges). On the Adres of every Contact: the client's and the relaties'."""
     for adres in _adressen(m):
         postcode = m.text(adres, "Postcode")
-        if m.text(adres, "LandCode") == "NL" and postcode is not None \
-                and not POSTCODE_NL.fullmatch(postcode):
+        if m.text(adres, "LandCode") == "NL" and postcode is None:
+            yield m.get(adres, "LandCode"), ("LandCode NL needs a Dutch Postcode (1234AB) "
+                                             "beside it; add it.")
+        elif m.text(adres, "LandCode") == "NL" and not POSTCODE_NL.fullmatch(postcode):
             yield m.get(adres, "Postcode"), (f"Postcode {postcode!r} is not a Dutch postcode: "
                                              "four digits (not starting with 0) and two "
                                              "letters, without a space, e.g. 1234AB.")
@@ -562,15 +564,22 @@ def cs340(m: Message, ctx):
 
 @rule("CS337", "xslt", "0001", "323")
 def cs337(m: Message, ctx):
-    """A ProductPeriode ends in the calendar month (and year) it begins in."""
+    """A ProductPeriode ends in the calendar month (and year) it begins in.
+
+    Compared as the XSLT does, on the dates' digits: the first four (the year) and the next
+    two (the month); so an end before the begin in another month breaks it too."""
     c = m.prestatie_columns
-    if _month(min(c.begin)) == _month(max(c.end)):
+    if len(set(map(_year_month, c.begin + c.end))) <= 1:
         return  # every period lies in one month (as a declaratieperiode does)
     for p in m.prestaties:
-        if _month(p.begin) != _month(p.end):
+        if _year_month(p.begin) != _year_month(p.end):
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
                 f"ProductPeriode {p.begin}..{p.end} spans more than one month; declare each "
                 "month on a line of its own.")
+
+
+def _year_month(value: str) -> str:
+    return value.replace("-", "")[:6]
 
 
 def _zero_credit(m: Message, el) -> bool:
@@ -604,9 +613,11 @@ def cd060(m: Message, ctx):
         return
     for p in m.prestaties:
         if (p.vorig is not None) == p.debet:
-            yield from _present_iff(m, m.get(p.element, "ProductReferentie"),
-                                    "VorigReferentieNummer", not p.debet,
-                                    "the IngediendBedrag is credit (C)")
+            yield m.get(p.element, "IngediendBedrag/DebetCredit"), (
+                f"A credit line (DebetCredit C) names the line it cancels in "
+                f"VorigReferentieNummer, a debet line names none; this line is "
+                f"{'debet' if p.debet else 'credit'} and "
+                f"{'has' if p.vorig is not None else 'has no'} VorigReferentieNummer.")
 
 
 @rule("CD087", "xslt", "0001", "323")

@@ -60,11 +60,23 @@ def _periods_overlap(m: Message, a, b, start: str, end: str) -> bool:
     return True
 
 
+# iWmo: products of these categories may occur in overlapping periods (the official XSLT of
+# iWmo 3.2 leaves them out of TR302, TR386 and TR410).
+STAPELBAAR_WMO = frozenset({"11", "12", "13", "14"})
+
+
 def _overlapping(m: Message, classes, start: str, end: str):
     """(class, an earlier sibling) for every pair of the same product with overlapping
     periods, in document order (product lists are short: pairs are cheap)."""
+    if m.release.standard == "iwmo":
+        classes_free = {id(c) for c in classes
+                        if m.text(c, "Product/Categorie") in STAPELBAAR_WMO}
+    else:
+        classes_free = set()
     for i, el in enumerate(classes):
         for other in classes[:i]:
+            if id(el) in classes_free or id(other) in classes_free:
+                continue
             if _same_product(m, el, other) and _periods_overlap(m, el, other, start, end):
                 yield el, other
 
