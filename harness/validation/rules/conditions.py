@@ -9,7 +9,6 @@ that must be left out is reported on itself.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from itertools import compress
 from operator import itemgetter
 
 from ...chain.records import EURO, VERWIJDERD
-from ..message import Message
+from ..message import Message, digits
 from . import rule
 from .inmessage import geboortedata
 
@@ -62,17 +61,17 @@ def _present_iff(m: Message, parent, name: str, condition: bool, when: str):
 
 
 def _not_before(m: Message, el, start: str, end: str):
-    """A break on `end` below `el` when it lies before `start`; both are dates (ISO text,
-    which compares as dates do) and either may be absent, then there is nothing to judge."""
+    """A break on `end` below `el` when it lies before `start`; both are dates, compared on
+    their digits as the XSLT does, and either may be absent, then there is nothing to judge."""
     begin, einde = m.text(el, start), m.text(el, end)
-    if begin and einde and einde < begin:
+    if begin and einde and digits(einde, 10) < digits(begin):
         yield m.get(el, end), (f"{end} {einde} lies before {start} {begin}; a period ends on "
                                "or after its start.")
 
 
 def _runs_after_2020(end: str | None) -> bool:
     """A period that is open or ends after 2020-12-31 (on or after release 3.0's start)."""
-    return end is None or end >= RELEASE_3_START
+    return end is None or digits(end) >= digits(RELEASE_3_START)
 
 
 def _contacts(m: Message) -> list:
@@ -166,7 +165,7 @@ def cs139(m: Message, ctx):
                                       f"{DATUM_GEBRUIK[gebruik][1]}.")
 
 
-@rule("CS318", "xslt", "0001", "301")
+@rule("CS318", "xslt", "0001", "301", standard="ijw")
 def cs318(m: Message, ctx):
     """The client's NaamGebruik is not 6 (niet-natuurlijk persoon): a client is a person."""
     if m.text(m.body, "Naam/NaamGebruik") == "6":
@@ -179,10 +178,12 @@ def cs050(m: Message, ctx):
     """NaamGebruik fits the name: with a Partnernaam one of 1 to 4 (own name, partner's name
     or the two combined), without one 1 (own name) or 6 (niet-natuurlijk persoon).
 
-    Judged on the VolledigeNaam of the client and of every relatie."""
+    Judged on the VolledigeNaam of the client and of every relatie. iWmo has no CS318 and
+    no niet-natuurlijk persoon here: without a Partnernaam only 1 (as its official XSLT)."""
+    alone = ("1", "6") if m.release.standard == "ijw" else ("1",)
     for naam in _namen(m):
         partner = m.get(naam, "Partnernaam") is not None
-        allowed = ("1", "2", "3", "4") if partner else ("1", "6")
+        allowed = ("1", "2", "3", "4") if partner else alone
         gebruik = m.text(naam, "NaamGebruik")
         if gebruik not in allowed:
             yield m.get(naam, "NaamGebruik"), (
@@ -540,12 +541,13 @@ def cs319(m: Message, ctx):
 @rule("CS100", "xslt", "0001", "323")
 def cs100(m: Message, ctx):
     """The DeclaratiePeriode and every ProductPeriode begin on or after 2021-01-01: care
-    before 2021 is declared with the messages of its own time."""
+    before 2021 is declared with the messages of its own time (dates compared on digits)."""
+    start = digits(RELEASE_3_START)
     periode = m.get(m.body, "DeclaratiePeriode")
-    periods = [periode] if m.text(periode, "Begindatum") < RELEASE_3_START else []
-    if min(m.prestatie_columns.begin) < RELEASE_3_START:
+    periods = [periode] if m.digits(periode, "Begindatum") < start else []
+    if min(map(digits, m.prestatie_columns.begin)) < start:
         periods += [m.get(p.element, "ProductPeriode") for p in m.prestaties
-                    if p.begin < RELEASE_3_START]
+                    if digits(p.begin) < start]
     for el in periods:
         yield m.get(el, "Begindatum"), (f"Begindatum {m.text(el, 'Begindatum')} lies before "
                                         f"{RELEASE_3_START}; a 323 declares care from 2021 on.")
@@ -553,13 +555,45 @@ def cs100(m: Message, ctx):
 
 @rule("CS340", "xslt", "0001", "323")
 def cs340(m: Message, ctx):
-    """The DeclaratiePeriode is one whole calendar month: from its first to its last day."""
+    """The DeclaratiePeriode is one whole calendar month: from its first to its last day.
+
+    Judged as the official XSLT does, on the dates' digits: the Begindatum's day is 01, and
+    the day after the Einddatum is the Begindatum one month on (so any date, also one Python
+    cannot hold, is judged)."""
     periode = m.get(m.body, "DeclaratiePeriode")
-    begin, end = m.date(periode, "Begindatum"), m.date(periode, "Einddatum")
-    last = calendar.monthrange(begin.year, begin.month)[1]
-    if begin.day != 1 or end != date(begin.year, begin.month, last):
+    begin, end = m.text(periode, "Begindatum"), m.text(periode, "Einddatum")
+    if _after(_after(begin, "-"), "-") != "01":
+        yield m.get(periode, "Begindatum"), (f"DeclaratiePeriode begins {begin}, not on the "
+                                             "first day of a month.")
+    if _calendar_carry(int(digits(end)) + 1) != _calendar_carry(int(digits(begin)) + 100):
         yield periode, (f"DeclaratiePeriode {begin}..{end} is not one calendar month; declare "
                         "from the first to the last day of one month.")
+
+
+def _after(text: str, sep: str) -> str:
+    return text.split(sep, 1)[1] if sep in text else ""
+
+
+def _calendar_carry(n: int) -> int:
+    """A date as digits (YYYYMMDD) with a day or month past its end carried into the next
+    month or year, the way the official XSLT adds days and months (a leap year is every
+    fourth)."""
+    for _ in range(100):
+        day, month, year = n % 100, n // 100 % 100, n // 10000 % 10000
+        if day > 30 and month in (4, 6, 9, 11):
+            carried = n - 30 + 100
+        elif day > 31 and month in (1, 3, 5, 7, 8, 10, 12):
+            carried = n - 31 + 100
+        elif month == 2 and day > (29 if year % 4 == 0 else 28):
+            carried = n - (29 if year % 4 == 0 else 28) + 100
+        else:
+            carried = n
+        if carried // 100 % 100 > 12:
+            carried += 10000 - 1200
+        if carried == n:
+            return n
+        n = carried
+    return n
 
 
 @rule("CS337", "xslt", "0001", "323")

@@ -114,7 +114,7 @@ def tr006(m: Message, ctx):
 def tr018(m: Message, ctx):
     """Einddatum of a StopProduct is on or after its Begindatum."""
     for p in m.all("StopProducten/StopProduct", m.body):
-        if m.digits(p, "Einddatum") < m.digits(p, "Begindatum"):
+        if m.digits(p, "Einddatum", first=10) < m.digits(p, "Begindatum"):
             yield m.get(p, "Einddatum"), (f"Einddatum {m.text(p, 'Einddatum')} lies before "
                                           f"Begindatum {m.text(p, 'Begindatum')}.")
 
@@ -254,16 +254,21 @@ def tr137(m: Message, ctx):
         periods.append((m.get(p, "Einddatum"), m.text(p, "Begindatum"), m.text(p, "Einddatum")))
     c = m.prestatie_columns
     if c.end and (max(map(digits, c.end)) > dagtekening
-                  or not all(map(le, map(digits, c.begin), map(digits, c.end)))):
+                  or not all(map(le, map(digits, c.begin), map(_first10, c.end)))):
         periods += [(m.get(p.element, "ProductPeriode/Einddatum"), p.begin, p.end)
                     for p in m.prestaties
-                    if digits(p.end) < digits(p.begin) or digits(p.end) > dagtekening]
+                    if _first10(p.end) < digits(p.begin) or digits(p.end) > dagtekening]
     for el, begin, end in periods:
-        if digits(end) < digits(begin):
+        if _first10(end) < digits(begin):
             yield el, f"Einddatum {end} lies before Begindatum {begin}."
         if digits(end) > dagtekening:
             yield el, (f"Einddatum {end} lies after the Dagtekening {m.dagtekening_text}: "
                        "declare a period once it has ended.")
+
+
+def _first10(value: str) -> float:
+    """The later date of a pair as the XSLT reads it: its first ten characters' digits."""
+    return digits(value, 10)
 
 
 @rule("TR302", "xslt", "0001", "301")
@@ -317,7 +322,7 @@ def tr319_bericht(m: Message, ctx):
     The published table lists TR319 as a cross-message rule (9319: within the current or an
     earlier declaratieperiode); the part that one message shows, a period after the
     declaratie's own, the official XSLT judges in the message (0001), so ketentest does too."""
-    end = m.digits(m.body, "DeclaratiePeriode/Einddatum")
+    end = m.digits(m.body, "DeclaratiePeriode/Einddatum", first=10)
     c = m.prestatie_columns
     if not c.end or max(map(digits, c.end + c.begin)) <= end:
         return
