@@ -39,6 +39,7 @@ class Finding:
     retourcode: str | None = None
     line: int | None = None
     element: Any = field(default=None, compare=False, repr=False)  # where it was found
+    also: tuple[str, ...] = field(default=(), compare=False)  # more element paths it names
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "retourcode": self.retourcode, "path": self.path,
@@ -53,6 +54,7 @@ class Verdict:
     findings: list[Finding] = field(default_factory=list)
     not_assessed: list[str] = field(default_factory=list)  # rules without the data to judge
     root: Any = field(default=None, repr=False)  # the parsed message, for the retour builder
+    inmessage_by: str | None = None  # who judged the in-message rules when not ketentest
 
     @property
     def level(self) -> Level:

@@ -52,13 +52,14 @@ def _gc_paused(pause: bool):
 
 
 def judge(data: bytes, file: str = "<message>", schemas=None, context: Context | None = None,
-          max_bytes: int = intake.MAX_BYTES) -> Verdict:
-    """The verdict a receiver would give this message on its own."""
+          max_bytes: int = intake.MAX_BYTES, official=None) -> Verdict:
+    """The verdict a receiver would give this message on its own. `official` (an
+    xslt.OfficialRules) judges the in-message rules instead of ketentest's own."""
     with _gc_paused(len(data) >= PAUSE_GC_FROM):
-        return _judge(data, file, schemas, context, max_bytes)
+        return _judge(data, file, schemas, context, max_bytes, official)
 
 
-def _judge(data, file, schemas, context, max_bytes) -> Verdict:
+def _judge(data, file, schemas, context, max_bytes, official=None) -> Verdict:
     schemas = schemas or BuiltinSchemas()
     verdict = Verdict(file)
     parsed = intake.parse(data, max_bytes)
@@ -83,7 +84,10 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
         return verdict
     verdict.root = root
     message, ctx = Message(root, rel, msg), context or Context()
-    verdict.findings = run_rules(message, ctx, "xslt")
+    judged = official.findings(root) if official is not None else None
+    verdict.findings = run_rules(message, ctx, "xslt") if judged is None else judged
+    if judged is not None:
+        verdict.inmessage_by = official.description
     if not verdict.findings:  # a receiver stops at the first level that fails
         verdict.findings = run_rules(message, ctx, "extern") + run_rules(message, ctx, "chain")
         verdict.not_assessed = not_assessed(message, ctx)
@@ -91,10 +95,10 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
 
 
 def judge_file(path: str | os.PathLike, schemas=None, context: Context | None = None,
-               max_bytes: int = intake.MAX_BYTES) -> Verdict:
+               max_bytes: int = intake.MAX_BYTES, official=None) -> Verdict:
     """Judge a file; an oversized file is refused without reading it. Raises OSError."""
     p = Path(path)
     size = p.stat().st_size
     if size > max_bytes:
         return Verdict(str(path), findings=[intake.too_large(size, max_bytes)])
-    return judge(p.read_bytes(), str(path), schemas, context, max_bytes)
+    return judge(p.read_bytes(), str(path), schemas, context, max_bytes, official)

@@ -107,5 +107,5 @@ class OfficialRules:
             if len(f.locaties) > 1:
                 text += f" (also at {', '.join(f.locaties[1:])})"
             out.append(Finding(f.code, Level.XSLT, path, f"{text} [official XSLT]",
-                               retourcode=f.retourcode or "0001"))
+                               retourcode=f.retourcode or "0001", also=f.locaties[1:]))
         return out
