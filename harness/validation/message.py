@@ -29,6 +29,20 @@ def digits(value: str | None, first: int | None = None) -> float:
         return float("nan")
 
 
+def parse_date(value: str) -> date:
+    """An ISO date as a `date`; one the XSD allows but Python's `date` cannot hold (a negative
+    or five-digit year: -2026-01-01, 10000-01-01) is the earliest or the latest date, so the
+    rules that reckon with calendar dates (the chain's) keep its order and never fail."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        if value.startswith("-"):
+            return date.min
+        if len(value.split("-", 1)[0]) > 4:
+            return date.max
+        raise
+
+
 class PrestatieRecord(NamedTuple):
     """One prestatie of a 323/325, read once: declaraties hold up to 25,000 of them and a dozen
     rules look at each. Dates stay ISO strings (they compare correctly as text).
@@ -137,7 +151,7 @@ class Message:
 
     def date(self, el, path: str) -> date | None:
         value = self.text(el, path)
-        return date.fromisoformat(value) if value else None
+        return parse_date(value) if value else None
 
     def all(self, path: str, start=None) -> list[etree._Element]:
         """Every element at a path of local names (the last step may repeat)."""

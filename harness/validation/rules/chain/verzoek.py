@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 
 from ....chain.state import IN_ONDERZOEK
-from ...message import Message
+from ...message import Message, parse_date
 from .. import rule
 
 LEGE_OMVANG_NA = "2020-12-31"  # TR375/TR412: from 2021 on, no Omvang without a product code
@@ -84,7 +84,7 @@ def tr349(m: Message, ctx):
     TeWijzigenProduct): it holds the whole desired situation.
 
     Current: not deleted and not ended before the VOW's Dagtekening."""
-    day = m.dagtekening.isoformat()
+    day = m.dagtekening_text
     listed = {nummer for _, nummer in _gewijzigd(m)}
     missing = [t.nummer for t in ctx.state.toewijzingen_van(m.text(m.body, "Bsn"))
                if t.actueel(day) and t.nummer not in listed]
@@ -95,7 +95,7 @@ def tr349(m: Message, ctx):
 
 
 def _niet_actueel(m: Message, ctx, path: str):
-    day, bsn = m.dagtekening.isoformat(), m.text(m.body, "Bsn")
+    day, bsn = m.dagtekening_text, m.text(m.body, "Bsn")
     for p in m.all(path, m.get(m.body, "Verzoek")):
         nummer = m.text(p, "ToewijzingNummer")
         t = ctx.state.toewijzing(nummer)
@@ -121,7 +121,7 @@ def tr351(m: Message, ctx):
 def tr357(m: Message, ctx):
     """A GewensteIngangsdatum on or before the Dagtekening equals the Ingangsdatum of the
     toewijzing being changed."""
-    day = m.dagtekening.isoformat()
+    day = m.dagtekening_text
     for p, t in _te_wijzigen(m, ctx):
         gewenst = m.text(p, "GewensteIngangsdatum")
         if gewenst <= day and gewenst != t.ingangsdatum:
@@ -157,7 +157,7 @@ def tr361(m: Message, ctx):
 
 
 def _d(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return parse_date(text) if text else None
 
 
 @rule("TR373", "chain", "9373", "317")
