@@ -130,7 +130,7 @@ def tr061(m: Message, ctx):
                          "or verblijfadres); add one.")
 
 
-@rule("TR101", "xslt", "0001", "301 305 307 315 317 319 323 325")
+@rule("TR101", "xslt", "0001", "301 305 307 315 317 323 325")
 def tr101(m: Message, ctx):
     """No duplicate lines: two sibling berichtklassen of one name with the same logical key.
 
