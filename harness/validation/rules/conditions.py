@@ -17,7 +17,7 @@ from itertools import compress
 from operator import itemgetter
 
 from ...chain.records import EURO, VERWIJDERD
-from ..message import Message, digits
+from ..message import Message, as_text, digits
 from . import rule
 from .inmessage import geboortedata
 
@@ -542,12 +542,12 @@ def cs319(m: Message, ctx):
 def cs100(m: Message, ctx):
     """The DeclaratiePeriode and every ProductPeriode begin on or after 2021-01-01: care
     before 2021 is declared with the messages of its own time (dates compared on digits)."""
-    start = digits(RELEASE_3_START)
     periode = m.get(m.body, "DeclaratiePeriode")
-    periods = [periode] if m.digits(periode, "Begindatum") < start else []
-    if min(map(digits, m.prestatie_columns.begin)) < start:
-        periods += [m.get(p.element, "ProductPeriode") for p in m.prestaties
-                    if digits(p.begin) < start]
+    periods = [periode] if m.digits(periode, "Begindatum") < digits(RELEASE_3_START) else []
+    begins, _, key = m.period_dates(RELEASE_3_START)
+    if min(begins) < key(RELEASE_3_START):
+        periods += [m.get(p.element, "ProductPeriode") for p, b in zip(m.prestaties, begins)
+                    if b < key(RELEASE_3_START)]
     for el in periods:
         yield m.get(el, "Begindatum"), (f"Begindatum {m.text(el, 'Begindatum')} lies before "
                                         f"{RELEASE_3_START}; a 323 declares care from 2021 on.")
@@ -603,8 +603,9 @@ def cs337(m: Message, ctx):
     Compared as the XSLT does, on the dates' digits: the first four (the year) and the next
     two (the month); so an end before the begin in another month breaks it too."""
     c = m.prestatie_columns
-    if len(set(map(_year_month, c.begin + c.end))) <= 1:
-        return  # every period lies in one month (as a declaratieperiode does)
+    if len({_year_month(d) for d in (min(c.begin), max(c.begin), min(c.end), max(c.end))}) == 1 \
+            and m.period_dates()[2] is as_text:
+        return  # every date lies in one month (as a declaratieperiode does)
     for p in m.prestaties:
         if _year_month(p.begin) != _year_month(p.end):
             yield m.get(p.element, "ProductPeriode/Einddatum"), (

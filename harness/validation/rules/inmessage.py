@@ -10,7 +10,7 @@ from datetime import date
 from itertools import compress
 from operator import le
 
-from ..message import Message, digits, local
+from ..message import Message, as_text, digits, local
 from . import rule
 
 def _years_before(d: date, years: int) -> date:
@@ -149,7 +149,12 @@ def tr101(m: Message, ctx):
         if name == "Prestatie" and m.id in ("323", "325"):
             yield from _duplicate_prestaties(m)
             continue
-        found = [m.body] if local(m.body) == name else list(m.body.iter(f"{{{ns}}}{name}"))
+        if local(m.body) == name:
+            found = [m.body]
+        elif name == "Client" and m.id in ("323", "325"):  # not a walk over every prestatie
+            found = list(m.kids(m.body).get("Clienten", ()))
+        else:
+            found = list(m.body.iter(f"{{{ns}}}{name}"))
         if len(found) < 2:
             continue
         by_parent = defaultdict(list)
@@ -232,10 +237,11 @@ def tr134(m: Message, ctx):
     for el in dates:
         if digits(el.text) > dagtekening:
             yield el, f"{local(el)} {el.text.strip()} lies after the Dagtekening {m.dagtekening_text}."
-    c = m.prestatie_columns
-    if c.begin and max(map(digits, c.begin)) > dagtekening:
-        for p in m.prestaties:
-            if digits(p.begin) > dagtekening:
+    begins, _, key = m.period_dates(m.dagtekening_text)
+    dag = key(m.dagtekening_text, 10)
+    if begins and max(begins) > dag:
+        for p, begin in zip(m.prestaties, begins):
+            if begin > dag:
                 yield m.get(p.element, "ProductPeriode/Begindatum"), (
                     f"ProductPeriode begins {p.begin}, after the Dagtekening "
                     f"{m.dagtekening_text}: declare care once it has been delivered.")
@@ -246,23 +252,25 @@ def tr137(m: Message, ctx):
     """Einddatum of a period is on or after its Begindatum and not after the Dagtekening.
 
     Judged on the DeclaratiePeriode (323) and every ProductPeriode; dates compared on their
-    digits, as the XSLT does."""
-    dagtekening = m.digits(m.header, "BerichtIdentificatie/Dagtekening", first=10)
+    digits, as the XSLT does (the later date of a pair on its first ten characters)."""
+    dag_text = m.dagtekening_text
     periods = []
     if m.id == "323":
         p = m.get(m.body, "DeclaratiePeriode")
         periods.append((m.get(p, "Einddatum"), m.text(p, "Begindatum"), m.text(p, "Einddatum")))
-    c = m.prestatie_columns
-    if c.end and (max(map(digits, c.end)) > dagtekening
-                  or not all(map(le, map(digits, c.begin), map(_first10, c.end)))):
+    begins, ends, key = m.period_dates(dag_text)
+    dag = key(dag_text, 10)
+    ends10 = ends if key is as_text else list(map(_first10, m.prestatie_columns.end))
+    if ends and (max(ends) > dag or not all(map(le, begins, ends10))):
         periods += [(m.get(p.element, "ProductPeriode/Einddatum"), p.begin, p.end)
-                    for p in m.prestaties
-                    if _first10(p.end) < digits(p.begin) or digits(p.end) > dagtekening]
+                    for p, b, e, e10 in zip(m.prestaties, begins, ends, ends10)
+                    if e10 < b or e > dag]
+    dag = digits(dag_text, 10)
     for el, begin, end in periods:
         if _first10(end) < digits(begin):
             yield el, f"Einddatum {end} lies before Begindatum {begin}."
-        if digits(end) > dagtekening:
-            yield el, (f"Einddatum {end} lies after the Dagtekening {m.dagtekening_text}: "
+        if digits(end) > dag:
+            yield el, (f"Einddatum {end} lies after the Dagtekening {dag_text}: "
                        "declare a period once it has ended.")
 
 
@@ -322,13 +330,14 @@ def tr319_bericht(m: Message, ctx):
     The published table lists TR319 as a cross-message rule (9319: within the current or an
     earlier declaratieperiode); the part that one message shows, a period after the
     declaratie's own, the official XSLT judges in the message (0001), so ketentest does too."""
-    end = m.digits(m.body, "DeclaratiePeriode/Einddatum", first=10)
-    c = m.prestatie_columns
-    if not c.end or max(map(digits, c.end + c.begin)) <= end:
+    end_text = m.text(m.body, "DeclaratiePeriode/Einddatum")
+    begins, ends, key = m.period_dates(end_text)
+    end = key(end_text, 10)
+    if not ends or max(max(ends), max(begins)) <= end:
         return
-    for p in m.prestaties:
-        for name, value in (("Begindatum", p.begin), ("Einddatum", p.end)):
-            if digits(value) > end:
+    for p, b, e in zip(m.prestaties, begins, ends):
+        for name, value, k in (("Begindatum", p.begin, b), ("Einddatum", p.end, e)):
+            if k > end:
                 yield m.get(p.element, f"ProductPeriode/{name}"), (
                     f"ProductPeriode {name} {value} lies after the DeclaratiePeriode's Einddatum; "
                     "declare it in a later declaratie.")
@@ -340,13 +349,15 @@ def tr335(m: Message, ctx):
 
     A date Python cannot hold is compared on its digits (five years back: minus 50000)."""
     try:
-        limit = digits(_years_before(m.date(m.body, "DeclaratieDagtekening"), 5).isoformat())
+        limit = _years_before(m.date(m.body, "DeclaratieDagtekening"), 5).isoformat()
     except (ValueError, OverflowError):
-        limit = m.digits(m.body, "DeclaratieDagtekening") - 5 * 10000
-    if min(map(digits, m.prestatie_columns.end)) >= limit:
+        limit = None
+    _, ends, key = m.period_dates(limit)
+    limit = key(limit) if limit else m.digits(m.body, "DeclaratieDagtekening") - 5 * 10000
+    if min(ends) >= limit:
         return
-    for p in m.prestaties:
-        if digits(p.end) < limit:
+    for p, end in zip(m.prestaties, ends):
+        if end < limit:
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
                 f"ProductPeriode ends {p.end}, more than 5 years before the DeclaratieDagtekening.")
 
