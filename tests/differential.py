@@ -1,7 +1,8 @@
 """The differential corpus: ketentest's in-message rules against the official rule XSLTs.
 
 Every case is a small message, valid against ketentest's XSD and the official one, built by the
-factories (many seeds) or taken from the official examples, then changed in one or two ways
+factories (many seeds), taken from the official examples or from the bare samples of the
+release tables (every optional element present, or none), then changed in one or two ways
 that keep it schema-valid but may break a rule: a date moved across every boundary the rules
 name (the Dagtekening, every other date of the message, 120 and 5 years back, 2020-12-31, the
 edges of a month), a repeated class duplicated (in full, or with one leaf changed: same
@@ -35,6 +36,7 @@ from lxml import etree
 from harness import factories
 from harness.standard import all_releases, identify
 from harness.standard.model import MessageDef, Release
+from harness.standard.sample import build
 from harness.standard.xsd import compiled
 from harness.validation.message import Message
 from harness.validation.rules import Context, run_rules
@@ -206,9 +208,9 @@ def _values(root, rel, msg, leaf) -> list[str]:
         return _date_values(root, rel, msg, leaf.text)
     if t.base == "integer":
         return _integer_values(leaf.text, t)
-    if t.base == "string":
+    if t.base == "string":  # boundary texts, and every value of this type in the message
         same = sorted({e.text for e in _leaves(root) if e.text and e is not leaf
-                       and etree.QName(e).localname == etree.QName(leaf).localname})
+                       and getattr(_leaf_type(rel, msg, e)[0], "type", None) == el.type})
         return [v for v in TEXTS + same if v != leaf.text]
     return []
 
@@ -315,6 +317,19 @@ def bases(rel: Release, msg: MessageDef, seed: int) -> Case | None:
     return Case(rel, msg, f"factory seed {seed}", root)
 
 
+def samples(rel: Release) -> list[Case]:
+    """The bare samples of the release tables: every optional element present (or none), with
+    valid values that tell no story, so conditions on optional elements meet both sides."""
+    out = []
+    for msg_id in JUDGED:
+        msg = rel.messages[msg_id]
+        for full in (True, False):
+            root = etree.fromstring(factories.to_bytes(build(rel, msg, full=full)),
+                                    etree.XMLParser(remove_blank_text=True))
+            out.append(Case(rel, msg, f"sample{' (full)' if full else ''}", root))
+    return out
+
+
 def examples(rel: Release) -> list[Case]:
     out = []
     for path in sorted((ISTANDAARDEN / STANDARD_DIR[rel.name] / "examples").glob("*.xml")):
@@ -337,10 +352,11 @@ def corpus(rel: Release, count: int, seed: int = 0) -> Iterator[Case]:
     for case in pool:
         yield case
         made += 1
+    pool += [c for c in samples(rel) if schema_valid(c)]
     tries = 0
     while made < count and tries < count * 20:
         tries += 1
-        if pool and rng.random() < 0.15:
+        if pool and rng.random() < 0.25:
             base = rng.choice(pool)
         else:
             msg = msgs[tries % len(msgs)]
