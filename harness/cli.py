@@ -94,7 +94,10 @@ def _parse_today(ctx, param, value):
 def validate(fmt, schema_dir, xslt_path, today, retour_dir, chain, files):
     """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
     schemas = _schemas(schema_dir)
-    official = validate_options.official_rules(xslt_path)
+    try:
+        official = validate_options.official_rules(xslt_path)
+    except validate_options.XsltError as e:
+        raise click.UsageError(str(e)) from None
     state = ChainState() if chain else None
     context = Context(today=today, state=state)
     counts = {"accepted": 0, "rejected": 0, "unreadable": 0}

@@ -209,3 +209,16 @@ def test_xslt_option_refuses_what_is_not_a_stylesheet(tmp_path):
     (tmp_path / "a.xsl").write_text("<x/>")
     result = CliRunner().invoke(main, ["validate", "--xslt", str(tmp_path), "x.xml"])
     assert result.exit_code == 2 and "no rule stylesheet" in result.output
+
+
+def test_xslt_option_names_a_stylesheet_that_fails(tmp_path):
+    """A stylesheet that stops on a message is a usage error naming it, not a traceback."""
+    ns = release("ijw-3.2").message("301").namespace
+    (tmp_path / "stops.xsl").write_text(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
+        f'xmlns:m="{ns}"><xsl:template match="/"><xsl:message terminate="yes">stop'
+        '</xsl:message></xsl:template></xsl:stylesheet>')
+    message = tmp_path / "jw301.xml"
+    message.write_bytes(factories.to_bytes(factories.bericht("ijw-3.2", "301", seed=2)))
+    result = CliRunner().invoke(main, ["validate", "--xslt", str(tmp_path), str(message)])
+    assert result.exit_code == 2 and "stops.xsl: the stylesheet failed" in result.output

@@ -1,23 +1,16 @@
 """What `ketentest validate --xslt` and `--format rapport` need beside the verdict: the
-user's copy of the official rule XSLT, and the Rapport as text. Kept out of the CLI module
-so the command only wires options to these."""
+user's copy of the official rule XSLT, the Rapport as text, and the line saying who judged.
+Kept out of the CLI module (no click here) so the command only wires options to these."""
 from __future__ import annotations
-
-import click
 
 from .findings import Verdict
 from .rapport import rapport, to_bytes
-from .xslt import OfficialRules, XsltError
+from .xslt import OfficialRules, XsltError  # noqa: F401 (XsltError: what official_rules raises)
 
 
 def official_rules(path: str | None) -> OfficialRules | None:
-    """The stylesheets at --xslt FILE|DIR, or None; a usage error names what is wrong."""
-    if path is None:
-        return None
-    try:
-        return OfficialRules(path)
-    except XsltError as e:
-        raise click.UsageError(str(e)) from None
+    """The stylesheets at --xslt FILE|DIR, or None; raises XsltError naming what is wrong."""
+    return None if path is None else OfficialRules(path)
 
 
 def rapport_text(verdict: Verdict) -> str:

@@ -16,14 +16,16 @@ from pathlib import Path
 from lxml import etree
 
 from .findings import Finding, Level
+from .schemas import SchemaError
 
 RAPPORT_NS = "http://www.istandaarden.nl/validatie/1_1/rapport/schema"
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 _R = {"r": RAPPORT_NS}
 
 
-class XsltError(Exception):
-    """An XSLT file or folder cannot be used (missing, unreadable, not a rule stylesheet)."""
+class XsltError(SchemaError):
+    """An XSLT file or folder cannot be used (missing, unreadable, not a rule stylesheet, or
+    failing on a message): like an unusable --schemas folder, a usage error."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ class OfficialRules:
             return None
         if path not in self._compiled:
             try:
-                self._compiled[path] = etree.XSLT(etree.parse(str(path)),
+                parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+                self._compiled[path] = etree.XSLT(etree.parse(str(path), parser),
                                                   access_control=etree.XSLTAccessControl.DENY_ALL)
             except (etree.XSLTParseError, etree.XMLSyntaxError) as e:
                 raise XsltError(f"{path}: the stylesheet does not compile: {e}") from None
@@ -92,7 +95,13 @@ class OfficialRules:
         """The stylesheet's Rapport on a (schema-valid) message, or None when no stylesheet
         covers its namespace."""
         transform = self.transform_for(etree.QName(root).namespace)
-        return None if transform is None else transform(root.getroottree())
+        if transform is None:
+            return None
+        try:
+            return transform(root.getroottree())
+        except etree.XSLTApplyError as e:
+            raise XsltError(f"{self._files[etree.QName(root).namespace]}: the stylesheet failed "
+                            f"on this message: {e}") from None
 
     def findings(self, root) -> list[Finding] | None:
         """The Rapport's Fouten as findings at level xslt (retourcode 0001 unless the Fout names
