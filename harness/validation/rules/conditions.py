@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from itertools import compress
-from operator import itemgetter
 
 from ...chain.records import EURO, VERWIJDERD
 from ..message import Message, as_text, digits
@@ -26,7 +24,6 @@ RELEASE_3_START = "2021-01-01"
 PER_WEEK = "2"  # LDT_Frequentie
 POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
 ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
-_month = itemgetter(slice(0, 7))  # of an ISO date: YYYY-MM
 
 
 # ---------------------------------------------------------------- shared helpers
