@@ -330,6 +330,42 @@ def samples(rel: Release) -> list[Case]:
     return out
 
 
+# Changes the random corpus seldom makes together (two leaves at once), named by hand: each
+# (message, [(path below the body, value or None to drop)]), applied to the full sample.
+TARGETED = [
+    ("301", [("ToegewezenProducten/ToegewezenProduct/RedenWijziging", "13"),
+             ("ToegewezenProducten/ToegewezenProduct/Einddatum", "2026-02-01")]),  # CS335
+    ("301", [("ToegewezenProducten/ToegewezenProduct/RedenWijziging", "13")]),
+    ("301", [("ToegewezenProducten/ToegewezenProduct/RedenWijziging", "13"),
+             ("ToegewezenProducten/ToegewezenProduct/Einddatum", None)]),
+    ("301", [("Communicatie/Vorm", "2")]),  # CD007: a Taal without Vorm 1
+    ("301", [("Communicatie/Vorm", "1"), ("Communicatie/Taal", None)]),
+    ("315", [("AangevraagdeProducten/AangevraagdProduct/Verwijzer/Type", "02")]),  # CD066
+    ("315", [("AangevraagdeProducten/AangevraagdProduct/Verwijzer/Type", "01")]),
+]
+
+
+def targeted(rel: Release) -> list[Case]:
+    out = []
+    for msg_id, changes in TARGETED:
+        msg = rel.messages[msg_id]
+        root = etree.fromstring(factories.to_bytes(build(rel, msg, full=True)),
+                                etree.XMLParser(remove_blank_text=True))
+        body = root[1]
+        for path, value in changes:
+            el = body
+            for name in path.split("/"):
+                el = next(c for c in el if etree.QName(c).localname == name)
+            if value is None:
+                el.getparent().remove(el)
+            else:
+                el.text = value
+        case = Case(rel, msg, f"targeted {changes}", root)
+        if schema_valid(case):
+            out.append(case)
+    return out
+
+
 def examples(rel: Release) -> list[Case]:
     out = []
     for path in sorted((ISTANDAARDEN / STANDARD_DIR[rel.name] / "examples").glob("*.xml")):
@@ -349,7 +385,7 @@ def corpus(rel: Release, count: int, seed: int = 0) -> Iterator[Case]:
     msgs = [rel.messages[i] for i in JUDGED]
     made = 0
     pool = examples(rel)
-    for case in pool:
+    for case in pool + targeted(rel):
         yield case
         made += 1
     pool += [c for c in samples(rel) if schema_valid(c)]

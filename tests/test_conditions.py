@@ -290,7 +290,7 @@ BREAKS = [
     ("CS343", "315", "315", met("84"), lambda d: aangevraagd(d)["Omvang"].update(Frequentie="1"),
      f"{AANGEVRAAGD}/Omvang/Frequentie"),
     ("CS335", "301", "301", {}, set_in(lambda d: toegewezen(d)[0], RedenWijziging="13"),
-     f"{TOEGEWEZEN}/RedenWijziging"),
+     f"{TOEGEWEZEN}/Einddatum"),
     ("CS336", "301", "301", {}, set_in(lambda d: toegewezen(d)[0], RedenWijziging="01"),
      f"{TOEGEWEZEN}/RedenWijziging"),
     ("CS058", "305", "305", {},
@@ -350,6 +350,10 @@ BREAKS = [
 
 # Messages the rules leave alone: (rule, case name, message, build overrides, change)
 HOLDS = [
+    # judged where both dates are there, as the official XSLT does
+    ("CS335", "zonder-einddatum", "301", {},
+     lambda d: (set_in(lambda d: toegewezen(d)[0], RedenWijziging="13", Einddatum=None)(d),
+                toegewezen(d)[0]["Omvang"].update(Frequentie="4"))),  # open: not per week
     ("CS139", "dag", "301", {}, set_in(lambda d: d["Client"]["Geboortedatum"],
                                        Datum="2010-02-01", DatumGebruik="1")),
     ("CS139", "jaar", "315", {}, set_in(lambda d: d["Client"]["Geboortedatum"],

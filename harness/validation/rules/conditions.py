@@ -415,11 +415,15 @@ def cs343(m: Message, ctx):
 @rule("CS335", "xslt", "0001", "301")
 def cs335(m: Message, ctx):
     """RedenWijziging 13 (verwijderd) only on a ToegewezenProduct whose Einddatum equals its
-    Ingangsdatum."""
+    Ingangsdatum.
+
+    Judged where both dates are there, as the official XSLT does (an open toewijzing with
+    13 is left to the other rules); reported on the Einddatum."""
     for p in m.all("ToegewezenProducten/ToegewezenProduct", m.body):
-        if m.text(p, "RedenWijziging") == VERWIJDERD \
-                and m.text(p, "Einddatum") != m.text(p, "Ingangsdatum"):
-            yield m.get(p, "RedenWijziging"), (
+        einde = m.text(p, "Einddatum")
+        if m.text(p, "RedenWijziging") == VERWIJDERD and einde is not None \
+                and einde != m.text(p, "Ingangsdatum"):
+            yield m.get(p, "Einddatum"), (
                 "RedenWijziging 13 (verwijderd) needs Einddatum equal to Ingangsdatum "
                 f"({m.text(p, 'Ingangsdatum')}); set it so, or give another RedenWijziging.")
 
