@@ -253,12 +253,13 @@ def start_onbekend(keten: Keten) -> None:
 
 @when("de aanbieder de levering opnieuw start zonder stop")
 def start_zonder_stop(keten: Keten) -> None:
-    """Als de aanbieder de levering opnieuw start zonder stop: a second 305, a day later than
-    the first, while the first has no stop (faulty: TR326)."""
+    """Als de aanbieder de levering opnieuw start zonder stop: the next werkdag a second 305,
+    starting that day, while the first has no stop (faulty: TR326). Not dated after its own
+    Dagtekening, which TR134 rejects in the message first."""
     _faulty(keten, "aanbieder", "a second start without a stop")
+    keten.set_today(KALENDER.add_werkdagen(keten.today, 1))
     a = keten.party("aanbieder")
-    keten.agents["aanbieder"].send(a.start(keten.today, _client(keten),
-                                           begindatum=keten.today + timedelta(days=1)),
+    keten.agents["aanbieder"].send(a.start(keten.today, _client(keten), begindatum=keten.today),
                                    today=keten.today)
 
 
