@@ -2,7 +2,6 @@
 deletes a start; deliberately faulty starts for the rejection scenarios."""
 from __future__ import annotations
 
-
 from pytest_bdd import given, when
 
 from ..run.actions import Action
