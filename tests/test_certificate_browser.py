@@ -35,7 +35,7 @@ def certificate(tmp_path_factory) -> Path:
     (tmp / "eigen-keten").mkdir()
     (tmp / "eigen-keten" / "onbekend.feature").write_text(FAILING, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", str(FEATURES / "301-302"),
+        [sys.executable, "-m", "ketentest", "run", str(FEATURES / "301-302"),
          str(tmp / "eigen-keten" / "onbekend.feature"), "--today", TODAY,
          "--html", "certificate.html"],
         capture_output=True, text=True, cwd=tmp, timeout=600)

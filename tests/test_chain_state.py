@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from harness.chain import ChainState, judge
-from harness.cli import main
+from ketentest.cli import main
 from harness.factories import to_bytes
 from harness.validation import Context, Finding, Level, Verdict
 from harness.validation.message import Message

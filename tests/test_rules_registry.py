@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from harness.cli import main
+from ketentest.cli import main
 from harness.validation import RULES
 
 from .conftest import ISTANDAARDEN

@@ -14,11 +14,12 @@ import factory
 from lxml import etree
 
 from ..standard import release
+from ..standard.codes import GEEN_OPMERKING
 from ..standard.model import Element, Release
 from . import values
 from .base import DataFactory, inherit
 from .declaratie import DeclaratieAntwoordFactory, DeclaratieFactory
-from .header import NO_REMARK, DeclaratieAntwoordHeaderFactory, HeaderFactory, RetourHeaderFactory
+from .header import DeclaratieAntwoordHeaderFactory, HeaderFactory, RetourHeaderFactory
 from .levering import StartClientFactory, StopClientFactory
 from .render import render
 from .toewijzing import ToewijzingClientFactory
@@ -149,7 +150,7 @@ def retour_factory(heen_factory: type[BerichtFactory], retour_id: str, body: str
     params = type("Params", (), {
         "message": retour_id,
         "heen": _heen(heen_factory, (0, 2)),  # answered within 3 werkdagen
-        "retourcodes": (NO_REMARK,),
+        "retourcodes": (GEEN_OPMERKING,),
     })
     return type(f"Retour{retour_id}Factory", (BerichtFactory,), {
         "Params": params,

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ..standard.codes import FILLERS
+
 # Codes a retour carries on classes that did not break a rule; not reported as retourcodes.
-NEUTRAL_CODES = frozenset({"0200", "0233"})
 
 
 class Level(str, Enum):
@@ -71,7 +72,7 @@ class Verdict:
             return []
         codes = []
         for f in self.findings:
-            if f.retourcode and f.retourcode not in NEUTRAL_CODES and f.retourcode not in codes:
+            if f.retourcode and f.retourcode not in FILLERS and f.retourcode not in codes:
                 codes.append(f.retourcode)
         return codes
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..profiles import Profile, builtin, load_profile
+from harness.profiles import Profile, builtin, load_profile
 from .keten import ExchangeClient, Keten
 from .sut import SutDriver
 

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__, factories
-from .chain import ChainState
-from .standard import RELEASES, all_releases, find_message, release
-from .standard.xsd import xsd_files
-from .standard.sample import to_bytes
-from .validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError, Verdict,
-                         judge, judge_file)
-from .validation.retour import answer
+from harness import factories
+from harness.chain import ChainState
+from harness.standard import RELEASES, all_releases, find_message, release
+from harness.standard.sample import to_bytes
+from harness.standard.xsd import xsd_files
+from harness.validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError,
+                                Verdict, judge, judge_file)
+from harness.validation.retour import answer
+
+from . import __version__
 
 LEVEL_MEANING = {
     Level.XML: "not well-formed or unsafe XML: the exchange refuses it, no retour message",
@@ -27,7 +29,7 @@ LEVEL_MEANING = {
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ketentest")
+@click.version_option(__version__, "--version", "-V", prog_name="ketentest")
 def main():
     """ketentest: conformance harness and mock exchange for iWmo / iJw 3.2."""
 
