@@ -69,6 +69,8 @@ def sign_in(page, url: str, token: str = ADMIN):
     assert "/web/login" in page.url  # no cookie yet: the sign-in form
     page.get_by_label("Token").fill(token)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/web/**")
+    page.wait_for_load_state()
 
 
 def keep(page, tmp: Path, name: str) -> None:
@@ -94,6 +96,7 @@ def test_the_admin_signs_in_once_and_follows_the_chain_to_a_finding(browser, exc
     keep(page, server.tmp, f"web-sessions-{width}.png")
 
     page.get_by_role("link", name=session.id[:12]).click()
+    page.wait_for_url(f"**/web/sessions/{session.id}")
     arrows = page.locator("ol.timeline > li")
     kinds = [arrows.nth(i).get_attribute("class").split()[1] for i in range(arrows.count())]
     assert kinds[:2] == ["ok", "ok"] and "rejected" in kinds and kinds[-1] == "refused"
@@ -115,6 +118,7 @@ def test_the_admin_signs_in_once_and_follows_the_chain_to_a_finding(browser, exc
     keep(page, server.tmp, f"web-timeline-{width}.png")
 
     page.locator("ol.timeline > li.rejected a").first.click()
+    page.wait_for_url("**/web/messages/*")
     assert page.locator(".banner").inner_text().startswith("rejected: TR019")
     hit = page.locator(".xml .hit").first
     assert "TR019" in hit.inner_text() and hit.is_visible()
@@ -122,11 +126,13 @@ def test_the_admin_signs_in_once_and_follows_the_chain_to_a_finding(browser, exc
     no_page_wide_scroll(page, width)
     keep(page, server.tmp, f"web-message-{width}.png")
     page.locator(".related a").last.click()  # the 306 that answered it
-    assert page.locator("h1").inner_text().startswith("WMO306")
+    sync_api.expect(page.locator("h1")).to_contain_text("WMO306")
     assert "WMO305" in page.locator(".related").inner_text()
 
     page.locator(".crumbs a").click()  # back to the session's timeline, at that message
+    page.wait_for_url(f"**/web/sessions/{session.id}#m*")
     page.get_by_role("link", name="Rule coverage").click()
+    page.wait_for_url("**/coverage")
     found = page.locator("table.coverage tr.found")
     assert found.first.locator("th").inner_text() == "TR019"
     no_page_wide_scroll(page, width)
