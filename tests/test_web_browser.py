@@ -69,7 +69,7 @@ def sign_in(page, url: str, token: str = ADMIN):
     assert "/web/login" in page.url  # no cookie yet: the sign-in form
     page.get_by_label("Token").fill(token)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/web/**")
+    page.wait_for_url(lambda url: "/web/login" not in url)
     page.wait_for_load_state()
 
 
