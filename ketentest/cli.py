@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from harness.standard.sample import to_bytes
 from harness.standard.xsd import xsd_files
 from harness.validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError,
                                 Verdict, judge, judge_file)
-from harness.validation.retour import answer
+from harness.validation.findings import unreadable
 
 from . import __version__
 
@@ -30,8 +31,11 @@ LEVEL_MEANING = {
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="ketentest")
-def main():
+@click.pass_context
+def main(ctx):
     """ketentest: conformance harness and mock exchange for iWmo / iJw 3.2."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any value turns colour off
+        ctx.color = False
 
 
 def _schemas(folder: str | None):
@@ -43,6 +47,13 @@ def _schemas(folder: str | None):
         raise click.UsageError(str(e)) from None
 
 
+def _meaning(v: Verdict) -> str:
+    if any(f.rule == "XML-SIZE" for f in v.findings):  # refused for its size, unread
+        return ("too large: the exchange refuses it before reading it (IB007), no retour "
+                "message")
+    return f"level {v.level.value}: {LEVEL_MEANING[v.level]}"
+
+
 def _print_text(v: Verdict) -> None:
     what = f"{v.message} ({v.release})" if v.message else "unknown message"
     if v.accepted:
@@ -50,7 +61,7 @@ def _print_text(v: Verdict) -> None:
         _print_not_assessed(v)
         return
     click.echo(f"{click.style('✘ rejected', fg='red', bold=True)}  {what}  {v.file}")
-    click.echo(click.style(f"  level {v.level.value}: {LEVEL_MEANING[v.level]}", fg="yellow"))
+    click.echo(click.style(f"  {_meaning(v)}", fg="yellow"))
     if v.retourcodes:
         click.echo(f"  retourcodes: {' '.join(v.retourcodes)}")
     for f in v.findings:
@@ -62,8 +73,23 @@ def _print_text(v: Verdict) -> None:
 
 def _print_not_assessed(v: Verdict) -> None:
     if v.not_assessed:
-        click.echo(click.style(f"  not assessed without a regio profile: "
+        click.echo(click.style(f"  not assessed without a regio profile (--profile): "
                                f"{', '.join(v.not_assessed)}", dim=True))
+
+
+def _profile_products(ctx, param, value):
+    """--profile NAME|FILE: the regio's contract (products and tariffs) for TR381 / TR418."""
+    if value is None:
+        return None
+    from harness.profiles import ProfileError, builtin, load_profile
+    try:
+        if value.endswith((".yaml", ".yml")) or "/" in value:
+            profile = load_profile(value)
+        else:
+            profile = builtin(value)
+    except (KeyError, OSError, ProfileError) as e:
+        raise click.BadParameter(str(e.args[0]) if isinstance(e, KeyError) else str(e)) from None
+    return profile.products()  # both standards: their ProductCategorie codes differ
 
 
 def _parse_today(ctx, param, value):
@@ -73,7 +99,7 @@ def _parse_today(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-@main.command()
+@main.command(short_help="Say what a receiver would answer to each message file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json: one object per file per line.")
 @click.option("--schemas", "schema_dir", type=click.Path(file_okay=False),
@@ -83,16 +109,25 @@ def _parse_today(ctx, param, value):
               help="The receiver's system date for TR135 (default: today).")
 @click.option("--retour-dir", type=click.Path(file_okay=False),
               help="Write the answer a receiver would send for each heen file: <stem>-retour.xml "
-                   "(a retour message, or the 325 for a 323).")
+                   "(a retour message, or the 325 for a 323); a second file of the same name "
+                   "gets <stem>-retour-2.xml.")
+@click.option("--profile", "products", callback=_profile_products, metavar="NAME|FILE",
+              help="A regio profile (built-in name or YAML file): its products and tariffs "
+                   "let TR381 and TR418 be judged.")
 @click.option("--chain", is_flag=True,
               help="The FILEs are one chain between one gemeente and one aanbieder, in order: "
                    "judge each also by the cross-message rules against the earlier accepted ones.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-def validate(fmt, schema_dir, today, retour_dir, chain, files):
-    """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
+def validate(fmt, schema_dir, today, retour_dir, products, chain, files):
+    """Say what a receiver would answer to each FILE.
+
+    Exit 0 when all are accepted, 1 when any is rejected, 2 on a usage or read error."""
+    from .answers import AnswerWriter
+
     schemas = _schemas(schema_dir)
     state = ChainState() if chain else None
-    context = Context(today=today, state=state)
+    context = Context(today=today, state=state, products=products)
+    writer = AnswerWriter(Path(retour_dir), today) if retour_dir else None
     counts = {"accepted": 0, "rejected": 0, "unreadable": 0}
     for name in files:
         try:
@@ -101,24 +136,32 @@ def validate(fmt, schema_dir, today, retour_dir, chain, files):
             else:
                 verdict = judge_file(name, schemas, context)
         except OSError as e:
-            click.echo(f"ketentest: cannot read {name}: {e.strerror or e}", err=True)
-            counts["unreadable"] += 1
-            continue
+            error = f"cannot read {name}: {e.strerror or e}"
         except SchemaError as e:
             raise click.UsageError(str(e)) from None
         except RuleError as e:
-            click.echo(f"ketentest: {name}: {e} (a defect in ketentest: please report it)", err=True)
+            error = f"{name}: {e} (a defect in ketentest: please report it)"
+        else:
+            error = None
+        if error:
+            click.echo(f"ketentest: {error}", err=True)
+            if fmt == "json":  # one object per FILE, also for one that could not be judged
+                click.echo(json.dumps(unreadable(name, error), ensure_ascii=False))
             counts["unreadable"] += 1
             continue
         if state is not None:
             state.record(verdict)
         counts["accepted" if verdict.accepted else "rejected"] += 1
+        written = writer.write(verdict) if writer else None
         if fmt == "json":
-            click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
+            out = verdict.as_dict()
+            if written:
+                out["retour"] = written.as_dict()
+            click.echo(json.dumps(out, ensure_ascii=False))
         else:
             _print_text(verdict)
-        if retour_dir:
-            _write_answer(verdict, Path(retour_dir), today, quiet=fmt == "json")
+            if written:
+                click.echo(click.style(f"  {written.text()}", dim=True))
     if fmt == "text" and len(files) > 1:
         click.echo(f"\n{len(files)} files: {counts['accepted']} accepted, "
                    f"{counts['rejected']} rejected"
@@ -126,22 +169,10 @@ def validate(fmt, schema_dir, today, retour_dir, chain, files):
     sys.exit(2 if counts["unreadable"] else 1 if counts["rejected"] else 0)
 
 
-def _write_answer(verdict: Verdict, folder: Path, today: date, quiet: bool) -> None:
-    root = answer(verdict, release(verdict.release), today) if verdict.release else None
-    if root is None:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(verdict.file).stem if verdict.file != "<stdin>" else "stdin"
-    target = folder / f"{stem}-retour.xml"
-    target.write_bytes(to_bytes(root))
-    if not quiet:
-        click.echo(click.style(f"  answer written: {target}", dim=True))
-
-
 CATEGORY = {"xslt": "in-message (0001)", "extern": "external data", "chain": "cross-message"}
 
 
-@main.command()
+@main.command(short_help="List the rules ketentest judges.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def rules(fmt):
@@ -165,7 +196,7 @@ def rules(fmt):
     click.echo(f"\n{len(rows)} rules")
 
 
-@main.command()
+@main.command(short_help="List the message catalogue.")
 @click.option("--release", "release_name", type=click.Choice(list(RELEASES)),
               help="Only this release.")
 def messages(release_name):
@@ -179,7 +210,7 @@ def messages(release_name):
                        f"{m.receiver:9}  partner {partner:7}  {m.title}")
 
 
-@main.command()
+@main.command(short_help="Print a message a receiver accepts.")
 @click.argument("message")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="The message's Dagtekening (default: today).")
@@ -193,7 +224,7 @@ def example(message, today, seed):
     click.echo(to_bytes(factories.bericht(rel, msg.id, today=today, seed=seed)).decode(), nl=False)
 
 
-@main.command()
+@main.command(short_help="Write ketentest's own XSDs of a release.")
 @click.option("--release", "release_name", type=click.Choice(list(RELEASES)), required=True)
 @click.option("--out", type=click.Path(file_okay=False), required=True,
               help="Folder to write basisschema.xsd and one XSD per message into.")
@@ -207,7 +238,7 @@ def schemas(release_name, out):
     click.echo(f"wrote {len(files)} schemas to {folder}")
 
 
-@main.command()
+@main.command(short_help="Run the mock exchange.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="0: any free port (the URL printed says which).")
@@ -223,13 +254,15 @@ def serve(host, port, database, admin_token, public_url):
     """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
     import secrets
 
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
     from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
 
     token = admin_token or secrets.token_urlsafe(32)
     app = create_app(Config(database=database, admin_token=token, public_url=public_url))
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True,
+                         request_handler=WSGIRequestHandler if _colour(sys.stderr)
+                         else _plain_log(WSGIRequestHandler))
     click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
                f"(database {database})")
     click.echo(f"admin token: {token}")
@@ -243,7 +276,21 @@ def serve(host, port, database, admin_token, public_url):
         server.server_close()
 
 
-@main.command(name="run")
+def _colour(stream) -> bool:
+    """Colour codes only for a terminal, and not when NO_COLOR is set."""
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _plain_log(handler):
+    """werkzeug's request log without its colour codes (for a file, a pipe, or NO_COLOR)."""
+    class PlainLog(handler):
+        def log(self, type, message, *args):
+            super().log(type, message, *(click.unstyle(a) if isinstance(a, str) else a
+                                         for a in args))
+    return PlainLog
+
+
+@main.command(name="run", short_help="Run the chain scenarios against a system.")
 @click.argument("features", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--sut", type=click.Choice(["none", "aanbieder", "gemeente"]), default="none",
               show_default=True, help="The system under test; the harness plays the other "
@@ -298,7 +345,7 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
     sys.exit(run(options))
 
 
-@main.command()
+@main.command(short_help="Play chains between two simulated parties.")
 @click.argument("chains", nargs=-1, type=click.Choice(["toewijzing", "levering", "verzoek",
                                                         "wijziging", "declaratie"]))
 @click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
@@ -330,7 +377,7 @@ def simulate(chains, profile, release, today, exchange, admin_token):
         run.stop()
 
 
-@main.command()
+@main.command(short_help="List the steps a scenario can use.")
 def steps():
     """List the steps a scenario can use, with what each does."""
     from .steps.listing import step_listing
