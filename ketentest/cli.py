@@ -322,8 +322,13 @@ def _plain_log(handler):
 @click.option("--cucumberjson", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML certificate.")
+@click.option("--system", metavar="NAME", help="The system under test's name, for the "
+              "certificate.")
+@click.option("--vendor", metavar="NAME", help="Its vendor, for the certificate.")
+@click.option("--system-version", metavar="V", help="Its version, for the certificate.")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
-                timeout, werkdag, interactive, database, junitxml, cucumberjson, html):
+                timeout, werkdag, interactive, database, junitxml, cucumberjson, html, system,
+                vendor, system_version):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -341,7 +346,8 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
         interactive = sut != "none" and not triggers and sys.stdin.isatty()
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
-                         database, junitxml, cucumberjson, html)
+                         database, junitxml, cucumberjson, html, system, vendor,
+                         system_version)
     sys.exit(run(options))
 
 

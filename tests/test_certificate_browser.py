@@ -77,11 +77,11 @@ def test_a_run_with_a_failure_reads_as_failed_with_the_failure_first(browser, ce
     assert page.evaluate("getComputedStyle(document.querySelector('.verdict')).backgroundColor") \
         == "rgb(251, 228, 228)"  # red, not the green of a passed run
 
-    first = page.locator("details").first
+    first = page.locator("details.scenario").first
     assert first.get_attribute("open") is not None  # a failure is shown open
     text = first.inner_text()
     assert "eigen-keten" in text and "undefined step" in text
-    chains = [s.split()[1] for s in page.locator("details summary").all_inner_texts()]
+    chains = [s.split()[1] for s in page.locator("details.scenario > summary").all_inner_texts()]
     assert chains == ["eigen-keten"] + ["301-302"] * 6  # failures first, then chain by chain
     assert errors == []
     keep(page, certificate, "certificate-1280.png")
@@ -118,9 +118,9 @@ def test_numbers_line_up_under_their_headings(browser, certificate):
 
 def test_a_scenarios_messages_open_with_their_verdicts_and_permalinks(browser, certificate):
     page, _ = opened(browser, certificate, 1280)
-    scenario = page.locator("details").nth(1)
+    scenario = page.locator("details.scenario").nth(1)
     assert scenario.get_attribute("open") is None
-    scenario.locator("summary").click()
+    scenario.locator(":scope > summary").click()
     messages = scenario.locator("tr.msg")
     assert messages.count() >= 2 and messages.first.is_visible()
     assert "WMO301" in messages.first.inner_text()
@@ -130,9 +130,9 @@ def test_a_scenarios_messages_open_with_their_verdicts_and_permalinks(browser, c
 
 def test_on_a_phone_only_the_message_tables_scroll(browser, certificate):
     page, errors = opened(browser, certificate, 360)
-    page.locator("details").nth(1).locator("summary").click()
+    page.locator("details.scenario").nth(1).locator(":scope > summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no page-wide scroll
-    wide = page.locator("details").nth(1).locator(".wide")
+    wide = page.locator("details.scenario").nth(1).locator(".wide")
     assert wide.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls in place
     assert errors == []
     keep(page, certificate, "certificate-360.png")

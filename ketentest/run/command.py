@@ -36,6 +36,9 @@ class RunOptions:
     junitxml: Path | None = None
     cucumberjson: Path | None = None
     html: Path | None = None
+    system: str | None = None  # the system under test, as the certificate names it
+    vendor: str | None = None
+    system_version: str | None = None
 
 
 def pytest_args(o: RunOptions) -> list[str]:
