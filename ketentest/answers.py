@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from harness.standard import release
 from harness.standard.sample import to_bytes
 from harness.validation import Verdict
 from harness.validation.retour import answer, no_answer
@@ -54,9 +53,8 @@ class AnswerWriter:
         return self.folder / f"{stem}-retour-{n}.xml", plain
 
     def write(self, verdict: Verdict) -> Written:
-        rel = release(verdict.release) if verdict.release else None
-        reason = no_answer(verdict, rel)
-        root = None if reason else answer(verdict, rel, self.today)
+        reason = no_answer(verdict)
+        root = None if reason else answer(verdict, verdict.rel, self.today)
         if root is None:
             return Written(reason=reason or "the standard has no answer to it")
         self.folder.mkdir(parents=True, exist_ok=True)

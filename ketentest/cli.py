@@ -12,6 +12,7 @@ import click
 from harness import factories
 from harness.chain import ChainState
 from harness.standard import RELEASES, all_releases, find_message, release
+from harness.standard.registry import DEFAULT
 from harness.standard.sample import to_bytes
 from harness.standard.xsd import xsd_files
 from harness.validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError,
@@ -183,8 +184,8 @@ def rules(fmt):
         status = "implemented" + (" (judged with a regio profile)" if r.needs else
                                   " (judged with --chain)" if r.category == "chain" else "")
         rows.append({"rule": r.id, "category": r.category, "retourcode": r.retourcode,
-                     "messages": sorted(r.messages), "standard": r.standard or "iwmo ijw",
-                     "status": status, "summary": r.summary})
+                     "messages": sorted(r.messages), "releases": sorted(r.releases),
+                     "status": status, "summary": r.summary, "where": r.where})
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -193,6 +194,7 @@ def rules(fmt):
                    f"{CATEGORY[row['category']]:18}  {' '.join(row['messages']):32}  "
                    f"{click.style(row['status'], fg='green')}")
         click.echo(f"        {row['summary']}")
+        click.echo(click.style(f"        judged in {row['where']}", dim=True))
     click.echo(f"\n{len(rows)} rules")
 
 
@@ -299,7 +301,7 @@ def _plain_log(handler):
               "one, started for the run).")
 @click.option("--admin-token", envvar="KETENTEST_ADMIN_TOKEN", metavar="TOKEN",
               help="The exchange's admin token (with --exchange).")
-@click.option("--release", type=click.Choice(list(RELEASES)), default="iwmo-3.2",
+@click.option("--release", type=click.Choice(list(RELEASES)), default=DEFAULT,
               show_default=True)
 @click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
               help="Regio profile (name or YAML file) for scenarios that name none.")
@@ -356,7 +358,7 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
                                                         "wijziging", "declaratie"]))
 @click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
               help="Regio profile (name or YAML file) both parties follow.")
-@click.option("--release", type=click.Choice(list(RELEASES)), default="iwmo-3.2",
+@click.option("--release", type=click.Choice(list(RELEASES)), default=DEFAULT,
               show_default=True)
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD", help="The first day.")
 @click.option("--exchange", metavar="URL", help="Run on this exchange (default: embedded).")

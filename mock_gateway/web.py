@@ -499,7 +499,7 @@ def coverage(messages: list[Message]) -> list[Coverage]:
             continue
         skipped = set(v.get("not_assessed") or [])
         for r in RULES.values():
-            if msg.id not in r.messages or r.standard not in (None, rel.standard):
+            if msg.id not in r.messages or rel.name not in r.releases:
                 continue
             c = out.setdefault(r.id, Coverage(r.id, r.category, r.retourcode))
             if r.id in skipped:

@@ -55,3 +55,34 @@ def test_python_m_ketentest_prints_the_version():
                               text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("ketentest, version ")
+
+
+RELEASE_DATA = ("harness/standard/registry.py", "harness/standard/data/")
+
+
+def release_literals(package: str) -> list[str]:
+    """Strings in the code (not docstrings or comments) that name release 3.2 by number."""
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        shown = str(path.relative_to(ROOT))
+        if shown.startswith(RELEASE_DATA):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                        ast.AsyncFunctionDef))
+                      and n.body and isinstance(n.body[0], ast.Expr)
+                      and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in docstrings \
+                    and any(v in node.value for v in ("3.2", "3_2")):
+                found.append(f"{shown}:{node.lineno}: {node.value[:60]!r}")
+    return found
+
+
+@pytest.mark.parametrize("package", ["harness", "mock_gateway", "ketentest"])
+def test_releases_are_data_named_only_by_the_registry(package):
+    """Adding a release is a folder of tables and an entry in the registry: no other code
+    names release 3.2."""
+    assert not release_literals(package), "\n".join(release_literals(package))

@@ -16,7 +16,6 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, fields
 
-from ..standard import registry
 from ..validation.findings import Level, Verdict
 from ..validation.message import Message, local
 from ..standard.codes import GOEDGEKEURD, IN_ONDERZOEK, VERWIJDEREN
@@ -114,10 +113,9 @@ class ChainState:
     def record(self, verdict: Verdict) -> bool:
         """Take a judged message into the state if the receiver processes it. Returns whether
         the state changed."""
-        if verdict.root is None or verdict.message is None:
+        if verdict.view is None:
             return False
-        rel = registry.release(verdict.release)
-        m = Message(verdict.root, rel, rel.by_name[verdict.message])
+        m = verdict.view
         if m.definition.kind != "heen":
             return False  # retour messages answer; they change nothing in the chain
         if m.id == "323":

@@ -14,6 +14,7 @@ import factory
 from lxml import etree
 
 from ..standard import release
+from ..standard.registry import DEFAULT
 from ..standard.codes import GEEN_OPMERKING
 from ..standard.model import Element, Release
 from . import values
@@ -185,7 +186,7 @@ HEEN = {"301": ToewijzingBerichtFactory, "305": StartBerichtFactory, "307": Stop
 def _retours() -> dict[str, type]:
     """A retour factory per retour message of the catalogue (the same ids in iWmo and iJw)."""
     out = {}
-    for msg in release("iwmo-3.2").messages.values():
+    for msg in release(DEFAULT).messages.values():
         if msg.kind == "retour":
             out[msg.id] = retour_factory(HEEN[msg.partner], msg.id, msg.body.name)
     return out

@@ -57,6 +57,14 @@ def versions() -> list[str]:
                   key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
+def namespace_pattern() -> str:
+    """The root namespaces of the known messages, for a person to read."""
+    standards = "|".join(dict.fromkeys(s.standard for s in RELEASES.values()))
+    vers = "|".join(v.replace(".", "_") for v in versions())
+    prefixes = "|".join(dict.fromkeys(f"{s.prefix.lower()}NNN" for s in RELEASES.values()))
+    return f"http://www.istandaarden.nl/{{{standards}}}/{{{vers}}}/{{{prefixes}}}/schema"
+
+
 def find_release(standard: str, version: str) -> Release:
     """The release of `standard` ('iwmo', 'ijw') with `version`."""
     for s in RELEASES.values():

@@ -35,9 +35,9 @@ def new_identificatie() -> str:
 def answer(verdict: Verdict, rel: Release, today: date, identificatie: str | None = None):
     """The retour message or 325 for a judged heen message, or None when there is none to send
     (refused by the exchange, or a message that is itself an answer)."""
-    if verdict.root is None or verdict.message is None:  # refused by the exchange: no answer
+    if verdict.view is None:  # refused by the exchange: no answer
         return None
-    msg = rel.by_name[verdict.message]
+    msg = verdict.definition
     identificatie = identificatie or new_identificatie()
     if msg.kind == "heen" and msg.id == "323":
         root = _declaratie_antwoord(verdict, rel, msg, today, identificatie)
@@ -49,15 +49,13 @@ def answer(verdict: Verdict, rel: Release, today: date, identificatie: str | Non
     return root
 
 
-def no_answer(verdict: Verdict, rel: Release | None) -> str | None:
+def no_answer(verdict: Verdict) -> str | None:
     """Why a judged message gets no retour message or 325 (None: it gets one). Pure: the
     same reasons `answer` follows."""
-    if verdict.level in (Level.XML, Level.XSD) or verdict.root is None:
+    if verdict.level in (Level.XML, Level.XSD) or verdict.view is None:
         return (f"refused at level {verdict.level.value}: the exchange does not deliver it, so "
                 "no receiver answers it")
-    if rel is None or verdict.message is None:
-        return "not an iWmo/iJw message: nobody answers it"
-    msg = rel.by_name[verdict.message]
+    msg, rel = verdict.definition, verdict.rel
     if msg.kind == "retour" or msg.id == "325":
         return f"a {msg.name} is itself an answer: it gets none"
     if not (msg.id == "323" or (msg.partner and rel.messages[msg.partner].kind == "retour")):

@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from harness.profiles import Profile, builtin, load_profile
-from .keten import ExchangeClient, Keten
+from harness.standard.registry import DEFAULT
+
+from .actions import Action
+from ..client import ExchangeClient
+from .keten import Keten
 from .sut import SutDriver
 
 SUTS = ("none", "aanbieder", "gemeente")
-RELEASES = ("iwmo-3.2", "ijw-3.2")
 
 
 def find_profile(name: str) -> Profile:
@@ -28,7 +31,7 @@ class Run:
     exchange: str | None = None  # URL; None: an embedded exchange for this run
     admin_token: str | None = None
     sut: str = "none"
-    release: str = "iwmo-3.2"
+    release: str = DEFAULT
     profile: str = "regio-accepteert"  # for 'Gegeven een keten' without a named profile
     today: date | None = None  # the first day of every scenario; None: the real date
     timeout: float = 60.0  # seconds to wait for a message of the system under test
@@ -70,5 +73,5 @@ class Run:
                       self.werkdag, name)
         self.current = keten
         if self.driver is not None:
-            self.driver.fire(keten, "sessie", {})
+            self.driver.fire(keten, Action.SESSIE, {})
         return keten
