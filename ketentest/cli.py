@@ -216,14 +216,31 @@ def messages(release_name):
 @click.argument("message")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="The message's Dagtekening (default: today).")
-@click.option("--seed", type=int, help="Build the same message every time.")
-def example(message, today, seed):
+@click.option("--seed", type=int, help="Build the same message every time (each seed has its "
+              "own ToewijzingNummers).")
+@click.option("--afzender", metavar="CODE", help="The sender's party code (a session's "
+              "gemeentecode or AGB code).")
+@click.option("--ontvanger", metavar="CODE", help="The receiver's party code.")
+def example(message, today, seed, afzender, ontvanger):
     """Print a realistic MESSAGE that a receiver accepts (e.g. WMO301, JW325, iwmo-3.2:305)."""
     try:
         rel, msg = find_message(message)
     except KeyError as e:
         raise click.UsageError(str(e.args[0])) from None
-    click.echo(to_bytes(factories.bericht(rel, msg.id, today=today, seed=seed)).decode(), nl=False)
+    codes = {}
+    for option, role, code in (("--afzender", msg.sender, afzender),
+                               ("--ontvanger", msg.receiver, ontvanger)):
+        if code is None:
+            continue
+        digits = 4 if role == "gemeente" else 8
+        if not (code.isdigit() and len(code) == digits):
+            what = "gemeentecode" if role == "gemeente" else "AGB code"
+            raise click.BadParameter(f"a {msg.name} goes from the {msg.sender} to the "
+                                     f"{msg.receiver}: {option} is the {role}'s {what}, "
+                                     f"{digits} digits; got {code!r}", param_hint=option)
+        codes[role] = code
+    click.echo(to_bytes(factories.bericht(rel, msg.id, today=today, seed=seed, **codes)).decode(),
+               nl=False)
 
 
 @main.command(short_help="Write ketentest's own XSDs of a release.")
@@ -254,20 +271,27 @@ def schemas(release_name, out):
                    "WSDL at /ggk?wsdl names {URL}/ggk. Default: the address of each request.")
 def serve(host, port, database, admin_token, public_url):
     """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
-    import secrets
-
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
 
-    token = admin_token or secrets.token_urlsafe(32)
-    app = create_app(Config(database=database, admin_token=token, public_url=public_url))
+    _ready(None, None, database)
+    # no token given: the one generated at this database's first start stays valid
+    app = create_app(Config(database=database, admin_token=admin_token, public_url=public_url))
+    generated = app.extensions.get("ketentest.generated_admin_token")
     server = make_server(host, port, app, threaded=True,
                          request_handler=WSGIRequestHandler if _colour(sys.stderr)
                          else _plain_log(WSGIRequestHandler))
     click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
                f"(database {database})")
-    click.echo(f"admin token: {token}")
+    if admin_token:
+        click.echo(f"admin token: {admin_token}")
+    elif generated:
+        click.echo(f"admin token: {generated} (new; kept across restarts on this database, "
+                   "stored hashed)")
+    else:
+        click.echo("admin token: the one printed at this database's first start (kept; "
+                   "--admin-token or KETENTEST_ADMIN_TOKEN sets another)")
     click.echo("API: /openapi.json; stop with Ctrl-C", nl=True)
     sys.stdout.flush()
     try:
@@ -276,6 +300,21 @@ def serve(host, port, database, admin_token, public_url):
         pass
     finally:
         server.server_close()
+
+
+def _ready(exchange: str | None, admin_token: str | None, database: str | None) -> None:
+    """An exchange that does not answer or a database that does not open: one sentence on
+    stderr and exit status 2, no traceback."""
+    from . import preflight
+
+    try:
+        if exchange:
+            preflight.exchange(exchange, admin_token)
+        if database:
+            preflight.database(database)
+    except preflight.NotReady as e:
+        click.echo(f"ketentest: {e}", err=True)
+        sys.exit(2)
 
 
 def _colour(stream) -> bool:
@@ -371,6 +410,7 @@ def simulate(chains, profile, release, today, exchange, admin_token):
 
     if exchange and not admin_token:
         raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
+    _ready(exchange, admin_token, None)
     run = Run(exchange=exchange, admin_token=admin_token, release=release, profile=profile,
               today=today)
     try:

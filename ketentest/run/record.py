@@ -123,6 +123,11 @@ class Recorder:
         self.out = out
         self._step_started = 0.0
         self._run = None
+        self.collect_errors: list[str] = []  # what pytest could not collect (its text)
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self.collect_errors.append(str(report.longrepr).strip().splitlines()[-1][:1000])
 
     # ------------------------------------------------------------ collection
     @pytest.hookimpl(trylast=True)
@@ -173,6 +178,10 @@ class Recorder:
         s = self._step(request, step)
         if s:
             s.status, s.error = "undefined", f"undefined step: {step.keyword} {step.name}"
+            from ..steps.listing import suggestions
+            close = suggestions(step.name)
+            if close:
+                s.error += " (did you mean: " + "; ".join(f'"{c}"' for c in close) + "?)"
 
     @pytest.hookimpl(trylast=True)
     def pytest_bdd_after_scenario(self, request, feature, scenario) -> None:
