@@ -259,7 +259,23 @@ def shared(token):
                           "been deleted.")
     viewer = _viewer()
     viewer.shared[session_id] = expires
-    return _with_cookie(redirect(url_for("web.session", session_id=session_id)), viewer)
+    target = url_for("web.session", session_id=session_id)
+    message_id = request.args.get("m")
+    if message_id:  # a certificate links each message through its session's shared link
+        with reading(exchange().engine) as s:
+            m = s.get(Message, message_id)
+            if m is not None and m.session_id == session_id:
+                target = url_for("web.message", message_id=message_id)
+    return _with_cookie(redirect(target), viewer)
+
+
+def share(session_id: str, days: int) -> dict:
+    """A shared link (JSON API: POST /api/sessions/{id}/share): its URL and expiry."""
+    now = time.time()
+    expires = datetime.fromtimestamp(int(now + days * 86400), timezone.utc)
+    return {"url": url_for("web.shared", token=share_token(session_id, days, now),
+                           _external=True),
+            "expires": expires.isoformat()}
 
 
 # -- pages -------------------------------------------------------------------------------

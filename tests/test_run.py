@@ -74,8 +74,9 @@ def test_certificate_shows_chains_messages_and_rule_coverage(self_test):
     assert "iwmo-3.2" in html and "journal.db" in html
     for chain in ("301-302", "323-325", "termijnen"):
         assert f"<b>{chain}</b>" in html
-    # the journal was kept: the exchange's pages link every message (`serve --database`)
-    assert '/web/messages/' in html and "on the exchange" in html
+    # the embedded exchange is gone: the evidence is in the file, the kept journal is named
+    assert "ketentest serve --database journal.db" in html and "on the exchange" not in html
+    assert html.count('class=message id="m-') > 2 * SCENARIOS
     assert "WMO325" in html and "rejected: TR019" in html  # a message's verdict
     coverage = html.split("<h2>Rule coverage</h2>")[1].split("<h2>")[0]
     # one row per rule: TR019 with its retourcode, not a second row for 9019

@@ -189,3 +189,33 @@ def test_an_expired_link_is_refused(browser, exchange):
     assert response.status == 403 and page.locator("h1").inner_text() == "Link expired"
     page.goto(f"{server.url}/web/sessions/{session.id}")
     assert page.locator("h1").inner_text() == "Sign in"  # the expired link let nothing in
+
+
+def test_every_link_of_a_certificate_on_a_live_exchange_opens_without_a_token(browser, exchange,
+                                                                                tmp_path):
+    """A run on the shared exchange: each message of the certificate links its page through
+    its session's shared link; a tester's browser (no cookie, no token) opens them all."""
+    import subprocess
+    import sys
+
+    server, _ = exchange
+    done = subprocess.run([sys.executable, "-m", "ketentest", "run", "--exchange", server.url,
+                           "--admin-token", ADMIN, "--tags", "@TR019", "--today",
+                           TODAY.isoformat(), "--html", "c.html"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = page_of(browser, 1280)
+    page.goto((tmp_path / "c.html").as_uri())
+    links = [a.get_attribute("href")
+             for a in page.locator("a:text-is('on the exchange')").all()]  # closed or open
+    assert len(links) >= 2 and all("/web/shared/" in link for link in links)
+    tester = page_of(browser, 390)
+    verdicts = []
+    for link in links:
+        response = tester.goto(link)
+        assert response.status == 200 and "/web/messages/" in tester.url
+        verdicts.append(tester.locator(".banner").inner_text())
+        if "TR019" in verdicts[-1]:
+            keep(tester, server.tmp, "web-from-certificate-390.png")
+    assert any(v.startswith("rejected: TR019") for v in verdicts)
+    assert tester.errors == []

@@ -184,3 +184,22 @@ def test_the_json_api_still_answers_json(app):
     assert r.status_code == 404 and r.json["code"] == "NOT_FOUND"
     r = app.test_client().get("/web/nothing")
     assert r.status_code == 404 and r.mimetype == "text/html"
+
+
+def test_the_share_api_gives_a_link_that_may_open_one_message(app):
+    c = app.test_client()
+    session, other = new_session(c), new_session(c)
+    mine = submit(c, session, "aanbieder", start_without_toewijzing(session)).json["id"]
+    theirs = submit(c, other, "aanbieder", start_without_toewijzing(other)).json["id"]
+    r = c.post(f"/api/sessions/{session['id']}/share", json={"days": 2}, headers=ADMIN)
+    assert r.status_code == 201 and "/web/shared/" in r.json["url"]
+    link = r.json["url"].split("localhost", 1)[1]
+    assert app.test_client().get(f"{link}?m={mine}").headers["Location"] == f"/web/messages/{mine}"
+    # a message of another session is not opened through this session's link
+    assert app.test_client().get(f"{link}?m={theirs}").headers["Location"] == \
+        f"/web/sessions/{session['id']}"
+    for days in (0, 366, "7", True):
+        assert c.post(f"/api/sessions/{session['id']}/share", json={"days": days},
+                      headers=ADMIN).status_code == 400
+    assert c.post("/api/sessions/nope/share", json={}, headers=ADMIN).status_code == 404
+    assert c.post(f"/api/sessions/{session['id']}/share", json={}).status_code == 401

@@ -62,8 +62,9 @@ def _chains(records) -> str:
 
 
 def _pages(options, run) -> bool:
-    """Whether the exchange's pages outlive the run: a shared exchange, or a kept journal."""
-    return bool(options.exchange or options.database)
+    """Whether the exchange's pages outlive the run: a shared exchange (an embedded one is
+    gone, also when its journal was kept: `serve --database` serves it on another address)."""
+    return bool(options.exchange)
 
 
 def _messages(r, pages: bool) -> str:
@@ -203,7 +204,8 @@ def write_certificate(recorder, options, path: Path) -> None:
     when = (f"{started.strftime('%Y-%m-%d %H:%M:%S')} – {finished.strftime('%H:%M:%S')} UTC "
             f"({(finished - started).total_seconds():.0f} s); tags {options.tags or 'all'}")
     if options.exchange:
-        exchange = f"{options.exchange} (its pages: {options.exchange.rstrip('/')}/web/)"
+        exchange = (f"{options.exchange} (each message links its page there, through a shared "
+                    f"link valid for 30 days from the run)")
     elif options.database:
         exchange = (f"embedded; journal kept in {options.database} (`ketentest serve --database "
                     f"{options.database}` shows its pages at /web/)")

@@ -192,6 +192,8 @@ class Recorder:
             try:
                 keten.refresh()
                 record.messages = [MessageRecord.of(e) for e in keten.exchanged]
+                if getattr(self._run, "_embedded", None) is None:  # a shared exchange
+                    _link_pages(keten, record)
             except Exception as e:  # the report must not hide the scenario's own outcome
                 record.error = (record.error or "") + f" (journal not read: {e})"
 
@@ -243,6 +245,21 @@ class Recorder:
         for r in self.scenarios.values():
             out[r.status] += 1
         return out
+
+
+SHARE_DAYS = 30  # how long a certificate's links open the exchange's pages
+
+
+def _link_pages(keten, record: ScenarioRecord) -> None:
+    """On a shared exchange each message links its page through its session's shared link,
+    which opens without a token (for SHARE_DAYS days)."""
+    try:
+        share = keten.client.request("POST", f"/api/sessions/{keten.session}/share",
+                                     json={"days": SHARE_DAYS}).json()["url"]
+    except Exception:  # an exchange without shared links: the pages ask for a sign-in
+        return
+    for m in record.messages:
+        m.page = f"{share}?m={m.id}"
 
 
 def _chain_tags(filename: str, line: int, tags) -> list[str]:
