@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 from flask import (Blueprint, Response, current_app, redirect, render_template, request,
                    url_for)
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from lxml import etree
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -35,7 +35,7 @@ from harness.validation.message import Message as Bericht
 from harness.validation.rules import RULES
 
 from .db import ExchangeSession, Message, Party, Setting, as_utc, reading, token_hash, writing
-from .journal import effective_status, entry_json
+from .journal import entry_json
 from .runtime import exchange
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -551,7 +551,3 @@ def _stamp(moment) -> str:
 @bp.app_template_filter("codes")
 def _codes(values) -> Markup:
     return Markup(" ").join(Markup("<code>{}</code>").format(v) for v in values or [])
-
-
-# kept for templates that want the live status of a message (a delayed one)
-bp.add_app_template_global(effective_status, "effective_status")

@@ -195,3 +195,11 @@ def test_the_request_log_of_serve_has_no_colour_codes_in_a_file(tmp_path):
             proc.wait(10)
     text = log.read_bytes()
     assert b'"GET /api/nothing HTTP/1.1" 404' in text and b"\x1b[" not in text
+
+
+def test_the_command_list_says_each_command_in_a_whole_phrase():
+    """click cuts a long first sentence with '...': every command has a short help of its own."""
+    listing = run("--help").stdout.split("Commands:")[1]
+    rows = [line.strip() for line in listing.splitlines() if line.strip()]
+    assert len(rows) >= 9
+    assert not [r for r in rows if r.endswith("...")]

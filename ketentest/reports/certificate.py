@@ -5,7 +5,7 @@ and which rules and retourcodes the run exercised."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
