@@ -1,30 +1,22 @@
-"""Admin controls of a session (admin token): its clock, freezes (IB103) and injected faults.
-
-Faults let vendors test retry logic. Transport faults (drop, http500, http503) answer the
-next submissions with an error and store nothing, so the client knows it must send again;
-delivery faults act on the next delivered messages: `delay` offers the message to the
-receiver only after N seconds (status ontvangen until then), `duplicate` puts it in the
-receiver's inbox twice (the receiver must recognise the second by its identification).
-"""
+"""Admin controls of a session (admin token): its clock, freezes (IB103), injected faults
+(faults.py) and the whole journal."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask import Blueprint, jsonify
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from .auth import admin_required
 from harness.standard.codes import ROLES
 
-from .db import Fault, Freeze, reading, writing
-from .journal import entry_json, journal_query
-from .runtime import ApiError, exchange
-from .sessions import fault_json, find_session, freeze_json, json_body, session_json
+from .db import Fault, Freeze, find_session, reading, writing
+from .faults import DELIVERY_FAULTS, TRANSPORT_FAULTS
+from .journal import journal_query, list_args
+from .runtime import ApiError, exchange, json_body
+from .views import entry_json, fault_json, freeze_json, session_json
 
 bp = Blueprint("admin", __name__)
-
-TRANSPORT_FAULTS = ("drop", "http500", "http503")
-DELIVERY_FAULTS = ("delay", "duplicate")
 
 
 def _bad(text: str) -> ApiError:
@@ -138,24 +130,8 @@ def journal(session_id):
     """The session's whole journal, refused messages included."""
     with reading(exchange().engine) as s:
         session = find_session(s, session_id)
-        rows = journal_query(s, session_id)
+        rows = journal_query(s, session_id, *list_args())
         return jsonify({"session": session_json(s, session), "messages": [entry_json(m) for m in rows]})
-
-
-def active_faults(s, session_id: str, role: str) -> list[Fault]:
-    """The faults waiting for a submission by `role`, oldest first (session row is locked)."""
-    return list(s.scalars(select(Fault).where(
-        Fault.session_id == session_id, Fault.remaining > 0,
-        (Fault.role.is_(None)) | (Fault.role == role)).order_by(Fault.id)))
-
-
-def take_fault(faults: list[Fault], kinds: tuple[str, ...]) -> Fault | None:
-    """Consume one of these kinds from `active_faults`."""
-    for fault in faults:
-        if fault.kind in kinds and fault.remaining > 0:
-            fault.remaining -= 1
-            return fault
-    return None
 
 
 MAX_SHARE_DAYS = 365

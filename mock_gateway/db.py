@@ -24,6 +24,7 @@ from harness.clock import KALENDER, Kalender
 from harness.profiles import BUILTIN, builtin
 
 from .config import database_url
+from .runtime import not_found
 
 
 def utcnow() -> datetime:
@@ -224,3 +225,11 @@ def writing(write_engine: Engine) -> Iterator[Session]:
     with _sqlite_write_lock(write_engine), Session(write_engine, expire_on_commit=False) as s, \
             s.begin():
         yield s
+
+
+def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
+    """The session, locked for writing when `lock`; a 404 when there is none."""
+    session = s.get(ExchangeSession, session_id, with_for_update=lock)
+    if session is None:
+        raise not_found("session")
+    return session

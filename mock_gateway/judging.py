@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from lxml import etree
 
 from harness.chain import ChainState, judge
 from harness.validation import Context, Level, Verdict
@@ -42,19 +41,8 @@ class Judgement:
 
     def header(self) -> dict[str, str]:
         """Afzender, Ontvanger, Identificatie (BerichtIdentificatie) of a schema-valid message."""
-        root = self.verdict.root
-        out: dict[str, str] = {}
-        if root is None or not len(root):
-            return out
-        for child in root[0]:
-            name = etree.QName(child).localname
-            if name in ("Afzender", "Ontvanger"):
-                out[name] = (child.text or "").strip()
-            elif name == "BerichtIdentificatie":
-                for part in child:
-                    if etree.QName(part).localname == "Identificatie":
-                        out["Identificatie"] = (part.text or "").strip()
-        return out
+        view = self.verdict.view
+        return view.header_fields() if view is not None else {}
 
     def as_json(self) -> str:
         v = self.verdict

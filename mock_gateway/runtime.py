@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from sqlalchemy.engine import Engine
 
 from .config import Config
@@ -41,3 +41,13 @@ class ApiError(Exception):
 def not_found(what: str = "message") -> ApiError:
     # The same answer for "does not exist" and "not yours": ids of others stay invisible.
     return ApiError(404, "NOT_FOUND", f"No {what} with this id for your token.")
+
+
+def json_body() -> dict:
+    if not request.content_length:
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "BAD_REQUEST", "The body must be a JSON object "
+                       "(Content-Type: application/json).")
+    return body

@@ -7,61 +7,22 @@ import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from harness.standard import RELEASES
-from harness.standard.registry import DEFAULT
 from harness.standard.cbs import gemeentecodes
+from harness.standard.registry import DEFAULT
 
 from .auth import admin_required, new_token
-from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading, token_hash, writing
-from .runtime import ApiError, exchange, not_found
+from .db import (ExchangeSession, Fault, Freeze, Message, Party, find_session, reading, token_hash,
+                 writing)
+from .runtime import ApiError, exchange, json_body
+from .views import session_json
 
 bp = Blueprint("sessions", __name__)
 _ATTEMPTS = 20  # a concurrent create may take the same code: try again
-
-
-def json_body() -> dict:
-    if not request.content_length:
-        return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "BAD_REQUEST", "The body must be a JSON object "
-                       "(Content-Type: application/json).")
-    return body
-
-
-def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
-    freezes = s.scalars(select(Freeze).where(Freeze.session_id == session.id)
-                        .order_by(Freeze.id)).all()
-    faults = s.scalars(select(Fault).where(Fault.session_id == session.id,
-                                           Fault.remaining > 0).order_by(Fault.id)).all()
-    if count is None:
-        count = s.scalar(select(func.count()).select_from(Message)
-                         .where(Message.session_id == session.id))
-    return {
-        "id": session.id, "release": session.release, "profile": session.profile,
-        "today": session.clock().isoformat(), "clock": "simulated" if session.today else "real",
-        "parties": [{"role": "gemeente", "code": session.gemeentecode},
-                    {"role": "aanbieder", "code": session.agb}],
-        "freezes": [freeze_json(f) for f in freezes],
-        "faults": [fault_json(f) for f in faults],
-        "messages": count,
-        "ggk_url": session.ggk_url,
-        "created_at": as_utc(session.created_at).isoformat(),
-    }
-
-
-def freeze_json(f: Freeze) -> dict:
-    return {"message": f.message, "from": f.starts and f.starts.isoformat(),
-            "until": f.until and f.until.isoformat()}
-
-
-def fault_json(f: Fault) -> dict:
-    return {"id": f.id, "kind": f.kind, "party": f.role, "remaining": f.remaining,
-            "seconds": f.seconds}
 
 
 def ggk_url(value) -> str | None:
@@ -93,13 +54,6 @@ def _free_agb(s) -> str:
             return code
 
 
-
-def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
-    """The session, locked for writing when `lock`; a 404 when there is none."""
-    session = s.get(ExchangeSession, session_id, with_for_update=lock)
-    if session is None:
-        raise not_found("session")
-    return session
 
 @bp.post("/api/sessions")
 @admin_required

@@ -34,9 +34,9 @@ def stamp(s, session: ExchangeSession, entry: Message, j: Judgement | None) -> N
     """Set `entry.day`; for a delivered message (judged, not refused) also its links and, when
     it answers an earlier one, its termijn. Call before `entry` joins the session `s`."""
     entry.day = session.clock()
-    if j is None or entry.status == "afgekeurd" or j.verdict.root is None:
+    if j is None or entry.status == "afgekeurd" or j.verdict.view is None:
         return
-    k = keys(j.verdict.root, entry.day, ref=entry.id)
+    k = keys(j.verdict.view, entry.day, ref=entry.id)
     if k is None:
         return
     entry.links = k.to_json()

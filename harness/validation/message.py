@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from ..standard import identify
 from ..standard.model import MessageDef, Release
 
 
@@ -90,9 +91,18 @@ def _optional(clienten, tag: str, prestaties: list, parents) -> list:
 
 
 class Message:
+    """The one reader of a schema-valid message: the rules, the chain state, the links between
+    messages (harness.answers), the exchange and the steps read it through this view."""
+
     def __init__(self, root: etree._Element, rel: Release, definition: MessageDef):
         self.root, self.release, self.definition = root, rel, definition
         self._kids: dict = {}
+
+    @classmethod
+    def of(cls, root: etree._Element) -> "Message | None":
+        """The view of a message whose root namespace names a known message, else None."""
+        found = identify(etree.QName(root).namespace)
+        return cls(root, *found) if found else None
 
     @property
     def id(self) -> str:
@@ -198,6 +208,15 @@ class Message:
     @property
     def dagtekening(self) -> date:
         return self.date(self.header, "BerichtIdentificatie/Dagtekening")
+
+    def header_fields(self) -> dict[str, str]:
+        """Afzender, Ontvanger, Identificatie and Dagtekening (of BerichtIdentificatie), as
+        text; a field the header lacks is left out."""
+        h = self.header
+        found = {"Afzender": self.text(h, "Afzender"), "Ontvanger": self.text(h, "Ontvanger"),
+                 "Identificatie": self.text(h, "BerichtIdentificatie/Identificatie"),
+                 "Dagtekening": self.text(h, "BerichtIdentificatie/Dagtekening")}
+        return {k: v for k, v in found.items() if v is not None}
 
     @staticmethod
     def path(el) -> str:

@@ -13,7 +13,7 @@ from lxml import etree
 from harness.parties.base import Outgoing, Party
 from harness.standard.codes import UUR
 
-from ..run.keten import ChainFailure, Exchanged, Keten, carried
+from ..run.keten import ChainFailure, Keten, carried
 
 ONBEKEND_NUMMER = 999999  # a ToewijzingNummer no gemeente in a run hands out
 PARTY = r"(?P<role>gemeente|aanbieder)"

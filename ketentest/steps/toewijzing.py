@@ -8,7 +8,7 @@ from harness.parties.read import read
 from harness.standard.codes import VERWIJDERD
 
 from ..run.actions import Action
-from ..run.keten import Keten
+from ..run.keten import ChainFailure, Keten
 from .common import (client_bsn, clean_answer, faulty, products, remember_toewijzing, send_faulty,
                      set_text, toewijzing_nummer)
 
