@@ -9,7 +9,7 @@ from flask import Flask, jsonify
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from . import admin, ggk, journal, mailbox, openapi, sessions
+from . import admin, ggk, journal, mailbox, openapi, sessions, vsp
 from .auth import new_token
 from .config import Config
 from .db import Setting, make_engine, token_hash, writer, writing
@@ -70,7 +70,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
         ex.pusher.kick()
     app.extensions["ketentest"] = ex
     app.extensions["ketentest.generated_admin_token"] = generated
-    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, openapi.bp):
+    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, vsp.bp,
+                      openapi.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(ApiError)

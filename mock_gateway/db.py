@@ -77,6 +77,8 @@ class Party(Base):
     role: Mapped[str] = mapped_column(String(9))  # gemeente | aanbieder
     code: Mapped[str] = mapped_column(String(8))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 of the DER of its client certificate (mutual TLS, tlsca.py); None: tokens only
+    cert_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     session: Mapped[ExchangeSession] = relationship(back_populates="parties")
 
@@ -85,7 +87,8 @@ class Message(Base):
     """The journal: every submission, delivered or refused, with its verdict."""
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),
-                      Index("ix_messages_referentienummer", "session_id", "referentienummer"))
+                      Index("ix_messages_referentienummer", "session_id", "referentienummer"),
+                      Index("ix_messages_conversatie_id", "session_id", "conversatie_id"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, index=True)  # order of arrival within the session
@@ -125,6 +128,10 @@ class Message(Base):
     push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     push_next: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     push_error: Mapped[str | None] = mapped_column(Text)
+    # VECOZO VSP: the conversation (a retour joins its heen message's; else its own
+    # referentienummer) and the metadata a VSP sender gave (vsp.py), as JSON
+    conversatie_id: Mapped[str | None] = mapped_column(String(40))
+    vsp: Mapped[str | None] = mapped_column(Text)
 
 
 class Freeze(Base):

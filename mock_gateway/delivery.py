@@ -168,6 +168,19 @@ def heen_reference(s, session: ExchangeSession, who: Caller, message: str,
         Message.duplicate_of.is_(None)).order_by(Message.seq).limit(1))
 
 
+def conversation(s, session: ExchangeSession, entry: Message) -> str:
+    """The VSP conversatieId of a delivered message: a retour joins the conversation of the
+    heen message it answers (cross_ref), anything else starts its own, named by its
+    referentienummer (VECOZO: a heen message's conversatieId is its traceerId)."""
+    if entry.cross_ref:
+        heen = s.scalar(select(Message.conversatie_id).where(
+            Message.session_id == session.id, Message.referentienummer == entry.cross_ref,
+            Message.conversatie_id.is_not(None)).order_by(Message.seq).limit(1))
+        if heen:
+            return heen
+    return entry.referentienummer
+
+
 def _refusal(who: Caller, kind: str, text: str, entry_id: str, j: Judgement | None) -> Outcome:
     body = {"code": refusals.code(kind, who.role), "message": text, "id": entry_id,
             "status": "afgekeurd", "verdict": f"/api/messages/{entry_id}/verdict",
@@ -184,13 +197,14 @@ def prejudge(ex: Exchange, who: Caller, data: bytes) -> Prejudged | None:
 
 
 def submit(ex: Exchange, who: Caller, data: bytes, *, prejudged: Prejudged | None = None,
-           envelope: Envelope | None = None) -> Outcome:
+           envelope: Envelope | None = None, columns: dict | None = None) -> Outcome:
     """Judge (unless `prejudged`), check and journal one submission of `who`; `envelope`: the
-    GGk envelope it came in."""
+    envelope it came in (GGk, or VECOZO VSP: traceerId as referentienummer); `columns`: more
+    journal columns for its entry (VSP: conversatie_id, vsp)."""
     entry_id = uuid.uuid4().hex
     try:
         outcome = _submit(ex, who, data, entry_id, prejudged or prejudge(ex, who, data),
-                          envelope)
+                          envelope, columns or {})
     except IntegrityError:
         # Only a race on the unique identification gets here (the session lock makes it rare).
         return journal_refusal(ex, who, data, len(data), "duplicate",
@@ -207,7 +221,7 @@ def _judged_on(session: ExchangeSession) -> tuple:
 
 
 def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
-            envelope: Envelope | None) -> Outcome:
+            envelope: Envelope | None, columns: dict) -> Outcome:
     # Judged outside the lock (the costly part), on the session as it was; under the lock,
     # judge again only if the session's clock or chain state changed in between.
     snapshot, j = (pre.snapshot, pre.judgement) if pre else (None, None)
@@ -229,7 +243,7 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudge
                         berichtsoort=j.verdict.message, release=j.verdict.release,
                         verdict=j.as_json(), size=len(data), content=data, received_at=now,
                         referentienummer=envelope and envelope.referentienummer,
-                        cross_ref=envelope and envelope.cross_ref)
+                        cross_ref=envelope and envelope.cross_ref, **columns)
         try:
             routing = check(s, session, who, j)
             if envelope is not None:
@@ -246,8 +260,11 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudge
         entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
         if envelope is None:
             entry.referentienummer = str(uuid.uuid4())
+        if entry.cross_ref is None:
             entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
                                              entry.identificatie)
+        if entry.conversatie_id is None:
+            entry.conversatie_id = conversation(s, session, entry)
         fault = take_fault(faults, DELIVERY_FAULTS)
         entry.status, entry.offered_at = "aangeboden", now
         if fault is not None and fault.kind == "delay":
@@ -261,6 +278,7 @@ def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudge
                           berichtsoort=entry.berichtsoort, release=entry.release,
                           identificatie=entry.identificatie, verdict=entry.verdict,
                           referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
+                          conversatie_id=entry.conversatie_id, vsp=entry.vsp,
                           size=entry.size, content=data, duplicate_of=entry.id,
                           status=entry.status, received_at=now, offered_at=entry.offered_at,
                           day=entry.day, termijn=entry.termijn))
