@@ -217,20 +217,38 @@ def schemas(release_name, out):
 @click.option("--public-url", envvar="KETENTEST_PUBLIC_URL", metavar="URL",
               help="The exchange's address as clients reach it (e.g. behind a proxy); the "
                    "WSDL at /ggk?wsdl names {URL}/ggk. Default: the address of each request.")
-def serve(host, port, database, admin_token, public_url):
+@click.option("--tls", is_flag=True, help="HTTPS with mutual TLS: a test CA beside the "
+              "database issues every party a client certificate (mock_gateway/tlsca.py).")
+@click.option("--tls-dir", envvar="KETENTEST_TLS_DIR", metavar="DIR",
+              help="The test CA's folder (default: beside the SQLite file, DB-tls/).")
+@click.option("--party-auth", type=click.Choice(["certificate", "either", "token"]),
+              envvar="KETENTEST_PARTY_AUTH", help="How parties are known (default: "
+              "certificate with --tls, else token).")
+def serve(host, port, database, admin_token, public_url, tls, tls_dir, party_auth):
     """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
     import secrets
 
     from werkzeug.serving import make_server
 
     from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
+    from mock_gateway.tlsca import TestCA, default_directory
 
     token = admin_token or secrets.token_urlsafe(32)
-    app = create_app(Config(database=database, admin_token=token, public_url=public_url))
-    server = make_server(host, port, app, threaded=True)
-    click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
+    context = None
+    if tls:
+        tls_dir = str(tls_dir or default_directory(database))
+        context = TestCA.ensure(tls_dir, [host]).server_context()
+    app = create_app(Config(database=database, admin_token=token, public_url=public_url,
+                            tls_dir=tls_dir if tls else None,
+                            party_auth=party_auth or ("certificate" if tls else "token")))
+    server = make_server(host, port, app, threaded=True, ssl_context=context)
+    scheme = "https" if tls else "http"
+    click.echo(f"ketentest exchange on {scheme}://{host}:{server.server_port}  "
                f"(database {database})")
     click.echo(f"admin token: {token}")
+    if tls:
+        click.echo(f"test CA: {tls_dir}/ca.pem (also GET /ca.pem); parties get a client "
+                   "certificate in POST /api/sessions")
     click.echo("API: /openapi.json; stop with Ctrl-C", nl=True)
     sys.stdout.flush()
     try:

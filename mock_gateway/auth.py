@@ -11,6 +11,7 @@ from flask import g, request
 from sqlalchemy import select
 
 from .db import Party, reading, token_hash
+from .tlsca import fingerprint, peer_der
 from .runtime import ApiError, exchange
 
 
@@ -73,10 +74,25 @@ def party_required(view):
 
 
 def caller() -> Caller:
-    hashed = token_hash(_bearer())
+    """The party of the request: by its TLS client certificate, or by its bearer token, as
+    the exchange's party_auth says."""
+    mode = exchange().config.party_auth
+    der = peer_der(request.environ) if mode != "token" else None
+    if der is not None:
+        column, value = Party.cert_sha256, fingerprint(der)
+    elif mode == "certificate":
+        raise ApiError(401, "CERTIFICATE_REQUIRED", "This exchange knows parties by their "
+                       "TLS client certificate: connect with the certificate and key you got "
+                       "when the party was registered (POST /api/sessions).")
+    else:
+        column, value = Party.token_hash, token_hash(_bearer())
     with reading(exchange().engine) as s:
-        party = s.scalar(select(Party).where(Party.token_hash == hashed))
+        party = s.scalar(select(Party).where(column == value))
         if party is None:
+            if der is not None:
+                raise ApiError(401, "UNKNOWN_CERTIFICATE", "This client certificate belongs "
+                               "to no party of a live session (its session may have been "
+                               "deleted).")
             raise _unknown_token()
         return Caller(party.session_id, party.role, party.code)
 

@@ -3,6 +3,7 @@ gemeentecode, since TR378 checks it) and aanbieder (an 8-digit AGB code), both u
 the live sessions, with a bearer token each. Admin only."""
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
 from urllib.parse import urlsplit
@@ -77,6 +78,13 @@ def ggk_url(value) -> str | None:
     return value
 
 
+def certificate_json(c) -> dict:
+    """A party's client certificate as registration answers it (shown only then)."""
+    return {"pem": c.pem.decode(), "key": c.key_pem.decode(),
+            "pkcs12": base64.b64encode(c.pkcs12).decode(), "pkcs12_password": c.password,
+            "sha256": c.sha256}
+
+
 def _free_gemeentecode(s) -> str:
     used = set(s.scalars(select(ExchangeSession.gemeentecode)))
     free = sorted(gemeentecodes() - used)
@@ -113,8 +121,10 @@ def create():
     if profile is not None and not isinstance(profile, str):
         raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
     url = ggk_url(body.get("ggk_url"))
+    ca = exchange().ca
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
+        certificates = {}
         try:
             with writing(exchange().writer) as s:
                 session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
@@ -122,14 +132,22 @@ def create():
                                           ggk_url=url)
                 s.add(session)
                 for role, token in tokens.items():
-                    s.add(Party(session=session, role=role, code=session.code_of(role),
-                                token_hash=token_hash(token)))
+                    code = session.code_of(role)
+                    if ca is not None:
+                        certificates[role] = ca.issue(role, code)
+                    s.add(Party(session=session, role=role, code=code,
+                                token_hash=token_hash(token),
+                                cert_sha256=certificates[role].sha256 if ca else None))
         except IntegrityError:
             continue  # another session took the same code in the meantime
+        parties = []
+        for role, token in tokens.items():
+            party = {"role": role, "code": session.code_of(role), "token": token}
+            if role in certificates:
+                party["certificate"] = certificate_json(certificates[role])
+            parties.append(party)
         body = {"id": session.id, "release": rel, "profile": profile,
-                "today": session.clock().isoformat(), "ggk_url": url,
-                "parties": [{"role": role, "code": session.code_of(role), "token": token}
-                            for role, token in tokens.items()]}
+                "today": session.clock().isoformat(), "ggk_url": url, "parties": parties}
         return jsonify(body), 201, {"Location": f"/api/sessions/{session.id}"}
     raise ApiError(503, "BUSY", "Could not allocate free identities; try again.")
 
