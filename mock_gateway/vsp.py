@@ -221,8 +221,9 @@ def _not_available():
                            "you: unknown, not yours, or its receipt was confirmed already."), 404)
 
 
-@bp.get(PULL + "/berichten/<traceer_id>/payload")
-def payload(traceer_id):
+@bp.get(PULL + "/berichten/<traceerId>/payload")
+def payload(traceerId):  # noqa: N803 (VECOZO's name)
+    traceer_id = traceerId
     who = _aanbieder()
     with reading(exchange().engine) as s:
         rows = _waiting(s, who, Message.referentienummer == traceer_id)
@@ -231,12 +232,12 @@ def payload(traceer_id):
         return Response(rows[0].content, 200, mimetype="application/octet-stream")
 
 
-@bp.delete(PULL + "/berichten/<traceer_id>")
-def confirm(traceer_id):
+@bp.delete(PULL + "/berichten/<traceerId>")
+def confirm(traceerId):  # noqa: N803 (VECOZO's name)
     """Receipt confirmed: the oldest waiting message with this traceerId becomes bezorgd (a
     copy made by the duplicate fault waits on: it is offered again, as at-least-once
     delivery does); once all are, a repeated confirmation is answered 202 too."""
-    who = _aanbieder()
+    who, traceer_id = _aanbieder(), traceerId
     now = utcnow()
     with writing(exchange().writer) as s:
         rows = s.scalars(select(Message).where(
