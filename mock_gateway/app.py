@@ -9,7 +9,8 @@ from flask import Flask, jsonify
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from . import admin, certificates, ggk, journal, mailbox, openapi, sessions, vsp
+from . import (admin, certificates, ggk, journal, mailbox, openapi, sessions, systems,
+               vsp)
 from .auth import new_token
 from .config import Config
 from .db import Setting, make_engine, token_hash, writer, writing
@@ -74,7 +75,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.extensions["ketentest"] = ex
     app.extensions["ketentest.generated_admin_token"] = generated
     for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, vsp.bp,
-                      certificates.bp, openapi.bp):
+                      certificates.bp, systems.bp, openapi.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(ApiError)

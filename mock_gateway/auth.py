@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from harness.standard.codes import Role
 
-from .db import Party, reading, token_hash
+from .db import Party, System, reading, token_hash
 from .tlsca import fingerprint, peer_der
 from .runtime import ApiError, exchange
 
@@ -57,10 +57,12 @@ def admin_required(view):
 
 @dataclass(frozen=True)
 class Caller:
-    """The party a token belongs to."""
-    session_id: str
+    """The party a token or certificate belongs to: a session's party, or a registered system
+    (`system_id`; its session is found per message: systems.route)."""
+    session_id: str | None
     role: Role
     code: str
+    system_id: str | None = None
 
     @property
     def other_role(self) -> Role:
@@ -91,6 +93,10 @@ def caller() -> Caller:
     with reading(exchange().engine) as s:
         party = s.scalar(select(Party).where(column == value))
         if party is None:
+            system_column = System.cert_sha256 if der is not None else System.token_hash
+            system = s.scalar(select(System).where(system_column == value))
+            if system is not None:
+                return Caller(None, Role(system.role), system.code, system.id)
             if der is not None:
                 raise ApiError(401, "UNKNOWN_CERTIFICATE", "This client certificate belongs "
                                "to no party of a live session (its session may have been "

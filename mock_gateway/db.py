@@ -61,6 +61,12 @@ class ExchangeSession(Base):
     # the gemeente system's own OntvangAsynchroon endpoint: messages for it are pushed there
     ggk_url: Mapped[str | None] = mapped_column(String(500))
 
+    # a registered system playing one role (systems.py): that role's code is the system's
+    # (gemeentecode / agb then hold an unused reserved code)
+    system_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    system_role: Mapped[str | None] = mapped_column(String(9))
+    system_code: Mapped[str | None] = mapped_column(String(8))
+
     parties: Mapped[list["Party"]] = relationship(back_populates="session", cascade="all, delete-orphan",
                                                   passive_deletes=True)
 
@@ -73,7 +79,24 @@ class ExchangeSession(Base):
         return builtin(self.profile).kalender if self.profile in BUILTIN else KALENDER
 
     def code_of(self, role: str) -> str:
+        if role == self.system_role:
+            return self.system_code
         return self.gemeentecode if role == "gemeente" else self.agb
+
+
+class System(Base):
+    """A vendor's system registered once with its own identity (role and code) and
+    credentials; the sessions it takes part in use them (systems.py)."""
+    __tablename__ = "systems"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(9))  # gemeente | aanbieder
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    cert_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    push_url: Mapped[str | None] = mapped_column(String(500))  # a gemeente's GGk endpoint
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Party(Base):

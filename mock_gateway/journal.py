@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import and_, or_, select
 
 from .auth import viewer
+from .systems import sees_session
 from .db import Message, as_utc, reading, utcnow
 from .runtime import ApiError, exchange, not_found
 from .termijn import termijn_json
@@ -81,14 +82,18 @@ def list_args() -> tuple[str | None, int, int]:
     return status, limit, after
 
 
-def journal_query(s, session_id: str, *conditions, now: datetime | None = None):
-    """The session's entries in arrival order, filtered by ?status, ?after (a seq), ?limit."""
+def journal_query(s, session_id, *conditions, now: datetime | None = None):
+    """The session's entries in arrival order, filtered by ?status, ?after (a seq), ?limit.
+    `session_id`: a session's id, or a clause naming several (a system's: systems.in_scope),
+    whose entries come in order of receipt."""
     status, limit, after = list_args()
     now = now or utcnow()
-    q = select(Message).where(Message.session_id == session_id, Message.seq > after, *conditions)
+    scope = Message.session_id == session_id if isinstance(session_id, str) else session_id
+    q = select(Message).where(scope, Message.seq > after, *conditions)
     if status:
         q = q.where(status_clause(status, now))
-    return s.scalars(q.order_by(Message.seq).limit(limit)).all()
+    order = (Message.seq,) if isinstance(session_id, str) else (Message.received_at, Message.seq)
+    return s.scalars(q.order_by(*order).limit(limit)).all()
 
 
 def visible_message(s, message_id: str) -> Message:
@@ -100,7 +105,7 @@ def visible_message(s, message_id: str) -> Message:
         raise not_found()
     if who is None:
         return m
-    if m.session_id != who.session_id:
+    if not sees_session(s, who, m.session_id):
         raise not_found()
     if m.sender_role == who.role and m.duplicate_of is None:
         return m

@@ -10,6 +10,7 @@ from .auth import party_required
 from .db import Message, reading, utcnow, writing
 from .journal import effective_status, entry_json, journal_query, visible_message, visible_to_receiver
 from .runtime import ApiError, exchange, not_found
+from .systems import counterparty, in_scope, route
 
 bp = Blueprint("mailbox", __name__)
 
@@ -54,6 +55,7 @@ def submit():
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the iWmo/iJw message itself as the "
                        "body with Content-Type: application/xml.")
     data, size, _ = read_body(ex.config.max_bytes)
+    who = route(who, counterparty(data, who.code) if data is not None else None)
     if data is None:
         outcome = delivery.journal_refusal(
             ex, who, None, size, "too_large",
@@ -78,7 +80,7 @@ def list_messages():
     else:
         raise ApiError(400, "BAD_REQUEST", "box must be inbox or outbox.")
     with reading(exchange().engine) as s:
-        rows = journal_query(s, who.session_id, *conditions, now=now)
+        rows = journal_query(s, who.session_id or in_scope(who), *conditions, now=now)
         return jsonify({"box": box, "messages": [entry_json(m, now) for m in rows]})
 
 
@@ -100,8 +102,7 @@ def ack(message_id):
     """The receiver confirms it fetched the message: bezorgd (idempotent)."""
     who = g.caller
     with writing(exchange().writer) as s:
-        m = s.scalar(select(Message).where(Message.id == message_id,
-                                           Message.session_id == who.session_id)
+        m = s.scalar(select(Message).where(Message.id == message_id, in_scope(who))
                      .with_for_update())
         if m is None or effective_status(m) not in ("aangeboden", "bezorgd") \
                 or m.receiver_role != who.role:

@@ -17,7 +17,8 @@ from harness.standard.registry import DEFAULT
 from harness.standard.cbs import gemeentecodes
 
 from .auth import admin_required, new_token
-from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading, token_hash, writing
+from .db import (ExchangeSession, Fault, Freeze, Message, Party, System, as_utc, reading,
+                 token_hash, writing)
 from .runtime import ApiError, exchange, not_found
 
 bp = Blueprint("sessions", __name__)
@@ -45,8 +46,8 @@ def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
     return {
         "id": session.id, "release": session.release, "profile": session.profile,
         "today": session.clock().isoformat(), "clock": "simulated" if session.today else "real",
-        "parties": [{"role": "gemeente", "code": session.gemeentecode},
-                    {"role": "aanbieder", "code": session.agb}],
+        "parties": [{"role": "gemeente", "code": session.code_of("gemeente")},
+                    {"role": "aanbieder", "code": session.code_of("aanbieder")}],
         "freezes": [freeze_json(f) for f in freezes],
         "faults": [fault_json(f) for f in faults],
         "messages": count,
@@ -85,8 +86,22 @@ def certificate_json(c) -> dict:
             "sha256": c.sha256}
 
 
+def _system(name) -> System | None:
+    """The registered system a new session gives its role to (systems.py)."""
+    if name is None:
+        return None
+    with reading(exchange().engine) as s:
+        system = s.scalar(select(System).where(System.name == name)) \
+            if isinstance(name, str) else None
+    if system is None:
+        raise ApiError(400, "BAD_REQUEST", f"system {name!r} is not registered "
+                       "(POST /api/systems).")
+    return system
+
+
 def _free_gemeentecode(s) -> str:
-    used = set(s.scalars(select(ExchangeSession.gemeentecode)))
+    used = set(s.scalars(select(ExchangeSession.gemeentecode))) \
+        | set(s.scalars(select(System.code).where(System.role == "gemeente")))
     free = sorted(gemeentecodes() - used)
     if not free:
         raise ApiError(503, "NO_IDENTITIES", f"All {len(gemeentecodes())} CBS gemeentecodes are "
@@ -97,7 +112,8 @@ def _free_gemeentecode(s) -> str:
 def _free_agb(s) -> str:
     while True:
         code = str(10_000_000 + secrets.randbelow(90_000_000))
-        if s.scalar(select(ExchangeSession.id).where(ExchangeSession.agb == code)) is None:
+        if s.scalar(select(ExchangeSession.id).where(ExchangeSession.agb == code)) is None \
+                and s.scalar(select(System.id).where(System.code == code)) is None:
             return code
 
 
@@ -121,6 +137,9 @@ def create():
     if profile is not None and not isinstance(profile, str):
         raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
     url = ggk_url(body.get("ggk_url"))
+    system = _system(body.get("system"))
+    if system is not None and system.role == "gemeente" and "ggk_url" not in body:
+        url = system.push_url
     ca = exchange().ca
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
@@ -130,10 +149,13 @@ def create():
                 session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
                                           gemeentecode=_free_gemeentecode(s), agb=_free_agb(s),
                                           ggk_url=url)
+                if system is not None:  # that role is the system's, with its credentials
+                    session.system_id, session.system_role = system.id, system.role
+                    session.system_code = system.code
                 s.add(session)
                 for role, token in tokens.items():
                     code = session.code_of(role)
-                    if ca is not None:
+                    if ca is not None and role != session.system_role:
                         certificates[role] = ca.issue(role, code)
                     s.add(Party(session=session, role=role, code=code,
                                 token_hash=token_hash(token),
@@ -143,6 +165,8 @@ def create():
         parties = []
         for role, token in tokens.items():
             party = {"role": role, "code": session.code_of(role), "token": token}
+            if role == session.system_role:
+                party["system"] = system.name
             if role in certificates:
                 party["certificate"] = certificate_json(certificates[role])
             parties.append(party)

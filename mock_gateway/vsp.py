@@ -30,6 +30,7 @@ from .db import Message, reading, utcnow, writing, as_utc
 from .journal import effective_status, status_clause
 from .mailbox import read_body
 from .runtime import ApiError, exchange
+from .systems import in_scope, route
 from .vsp_metadata import (UUID, Entry, Invalid, Melding, berichtstatus, kept, matches, payload_meldingen,
                            problem, pull_metadata, read_limit, read_metadata, read_zoekpad,
                            sender_meldingen)
@@ -82,6 +83,16 @@ def _record(ex, who: Caller, data: bytes | None, size: int, m: Melding, meta: di
     return delivery.record_refusal(ex, who, data, size, m.code, m.toelichting, **columns)
 
 
+def _geadresseerde() -> str | None:
+    """The code the push is addressed to, as far as the metadata can be read (the session of
+    a registered system's message: systems.route)."""
+    try:
+        meta = json.loads(_part("berichtMetadata") or b"")
+        return meta["routeringgegevens"]["geadresseerden"][0]["code"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
 def _part(name: str) -> bytes | None:
     if name in request.files:
         return request.files[name].read()
@@ -97,6 +108,8 @@ def push():
     ex = exchange()
     who = _aanbieder()
     limit = ex.config.max_bytes
+    if who.system_id is not None:  # a registered system: the geadresseerde names the session
+        who = route(who, _geadresseerde())
     if request.mimetype != "multipart/form-data":
         return _invalid(Invalid({"Content-Type": [
             "must be multipart/form-data with the parts berichtMetadata (application/json) "
@@ -181,9 +194,9 @@ def _base() -> str:
 def _waiting(s, who: Caller, *conditions) -> list[Message]:
     """The caller's messages ready to be pulled, oldest first (with their content)."""
     return s.scalars(select(Message).options(undefer(Message.content)).where(
-        Message.session_id == who.session_id, Message.receiver_role == who.role,
+        in_scope(who), Message.receiver_role == who.role,
         Message.referentienummer.is_not(None), status_clause("aangeboden", utcnow()),
-        *conditions).order_by(Message.seq)).all()
+        *conditions).order_by(Message.received_at, Message.seq)).all()
 
 
 def _listing(rows: list[Message]) -> list[dict]:
@@ -241,7 +254,7 @@ def confirm(traceerId):  # noqa: N803 (VECOZO's name)
     now = utcnow()
     with writing(exchange().writer) as s:
         rows = s.scalars(select(Message).where(
-            Message.session_id == who.session_id, Message.receiver_role == who.role,
+            in_scope(who), Message.receiver_role == who.role,
             Message.referentienummer == traceer_id, Message.status != "afgekeurd")
             .order_by(Message.seq).with_for_update()).all()
         waiting = [m for m in rows if effective_status(m, now) == "aangeboden"]
@@ -276,8 +289,8 @@ def statussen():
                & (Message.offered_at <= now))
     with reading(exchange().engine) as s:
         rows = s.scalars(select(Message).where(
-            Message.session_id == who.session_id, Message.referentienummer.is_not(None),
+            in_scope(who), Message.referentienummer.is_not(None),
             Message.duplicate_of.is_(None), which, mine,
             or_(Message.berichtsoort.is_(None), Message.berichtsoort != "Fo01"))
-            .order_by(Message.seq).limit(250)).all()
+            .order_by(Message.received_at, Message.seq).limit(250)).all()
         return jsonify([berichtstatus(entry_of(m, now)) for m in rows])

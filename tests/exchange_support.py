@@ -213,7 +213,8 @@ class Client:
 class SessionClient:
     def __init__(self, client: Client, created: dict):
         self.c, self.id = client, created["id"]
-        self.parties = {p["role"]: Party(**p) for p in created["parties"]}
+        self.parties = {p["role"]: Party(p["role"], p["code"], p["token"])
+                        for p in created["parties"]}
         self.gemeente, self.aanbieder = self.parties["gemeente"], self.parties["aanbieder"]
         self.today: date | None = None  # the session's date, once set_clock set it
 

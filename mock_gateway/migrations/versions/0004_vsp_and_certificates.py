@@ -1,6 +1,8 @@
-"""VECOZO VSP-Koppeling REST and mutual TLS: per message its VSP conversation (conversatie_id)
-and the metadata its sender gave (vsp, JSON); per party the SHA-256 fingerprint of its client
-certificate (cert_sha256), by which a TLS peer is known.
+"""VECOZO VSP-Koppeling REST, mutual TLS and registered systems: per message its VSP
+conversation (conversatie_id) and the metadata its sender gave (vsp, JSON); per party the
+SHA-256 fingerprint of its client certificate (cert_sha256), by which a TLS peer is known; the
+systems table (a vendor's own identity and credentials) and per session the system it plays
+(system_id, system_role, system_code).
 
 Revision ID: 0004
 Revises: 0003
@@ -16,6 +18,22 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "systems",
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("role", sa.String(9), nullable=False),
+        sa.Column("code", sa.String(8), nullable=False, unique=True),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("cert_sha256", sa.String(64), unique=True),
+        sa.Column("push_url", sa.String(500)),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    with op.batch_alter_table("sessions") as t:
+        t.add_column(sa.Column("system_id", sa.String(32)))
+        t.add_column(sa.Column("system_role", sa.String(9)))
+        t.add_column(sa.Column("system_code", sa.String(8)))
+        t.create_index("ix_sessions_system_id", ["system_id"])
     with op.batch_alter_table("messages") as t:
         t.add_column(sa.Column("conversatie_id", sa.String(40)))
         t.add_column(sa.Column("vsp", sa.Text()))
@@ -26,6 +44,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sessions") as t:
+        t.drop_index("ix_sessions_system_id")
+        for column in ("system_code", "system_role", "system_id"):
+            t.drop_column(column)
+    op.drop_table("systems")
     with op.batch_alter_table("parties") as t:
         t.drop_index("ix_parties_cert_sha256")
         t.drop_column("cert_sha256")
