@@ -291,12 +291,17 @@ def serve(host, port, database, admin_token, public_url, tls, tls_dir, party_aut
               "terminal is interactive and no trigger is given).")
 @click.option("--database", metavar="FILE", help="Keep the embedded exchange's journal in "
               "FILE (SQLite).")
+@click.option("--system", metavar="NAME", help="The system under test is this registered "
+              "system (POST /api/systems): every scenario uses its own code and credentials.")
+@click.option("--exchange-ca", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="The CA certificate of an exchange with TLS (its GET /ca.pem).")
 @click.option("--junitxml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--cucumberjson", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML certificate.")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
-                timeout, werkdag, interactive, database, junitxml, cucumberjson, html):
+                timeout, werkdag, interactive, database, system, exchange_ca, junitxml,
+                cucumberjson, html):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -310,11 +315,13 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
         raise click.UsageError(str(e)) from None
     if exchange and not admin_token:
         raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
+    if system and sut == "none":
+        raise click.UsageError("--system names the system under test: give --sut too")
     if interactive is None:
         interactive = sut != "none" and not triggers and sys.stdin.isatty()
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
-                         database, junitxml, cucumberjson, html)
+                         database, junitxml, cucumberjson, html, system, exchange_ca)
     sys.exit(run(options))
 
 

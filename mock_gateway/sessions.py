@@ -159,7 +159,8 @@ def create():
                         certificates[role] = ca.issue(role, code)
                     s.add(Party(session=session, role=role, code=code,
                                 token_hash=token_hash(token),
-                                cert_sha256=certificates[role].sha256 if ca else None))
+                                cert_sha256=certificates[role].sha256
+                                if role in certificates else None))
         except IntegrityError:
             continue  # another session took the same code in the meantime
         parties = []

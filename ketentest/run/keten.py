@@ -13,11 +13,13 @@ profile's delay in werkdagen), so a run takes seconds whatever the delays.
 """
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from pathlib import Path
 
 import requests
 
@@ -48,9 +50,24 @@ class ExchangeClient:
             raise ExchangeError(f"{method} {path}: HTTP {r.status_code} {r.text[:500]}")
         return r
 
-    def new_session(self, release: str, profile: str) -> dict:
-        return self.request("POST", "/api/sessions",
-                            json={"release": release, "profile": profile}).json()
+    def new_session(self, release: str, profile: str, system: str | None = None) -> dict:
+        body = {"release": release, "profile": profile}
+        if system:
+            body["system"] = system
+        return self.request("POST", "/api/sessions", json=body).json()
+
+    def party_http(self, party: dict) -> requests.Session:
+        """A session for a simulated party: over TLS with the client certificate the exchange
+        issued it (written to a temporary folder), else its token."""
+        http = requests.Session()
+        http.verify, http.trust_env = self.http.verify, self.http.trust_env
+        if "certificate" in party:
+            folder = Path(tempfile.mkdtemp(prefix="ketentest-party-"))
+            (folder / "cert.pem").write_text(party["certificate"]["pem"])
+            (folder / "key.pem").write_text(party["certificate"]["key"])
+            (folder / "key.pem").chmod(0o600)
+            http.cert = (str(folder / "cert.pem"), str(folder / "key.pem"))
+        return http
 
     def set_clock(self, session: str, day: date) -> None:
         self.request("POST", f"/api/sessions/{session}/clock", json={"date": day.isoformat()})
@@ -151,12 +168,13 @@ class Keten:
 
     def __init__(self, client: ExchangeClient, profile: Profile, release: str, start: date,
                  sut: str | None = None, sut_driver=None, timeout: float = 60.0,
-                 werkdag: float | None = None, profile_name: str | None = None):
+                 werkdag: float | None = None, profile_name: str | None = None,
+                 system: str | None = None):
         self.client, self.profile, self.release = client, profile, release
         self.profile_name = profile_name or profile.naam
         self.sut, self.sut_driver, self.timeout = sut, sut_driver, timeout
         self.werkdag = werkdag  # seconds of waiting for the system under test per werkdag
-        s = client.new_session(release, self.profile_name)
+        s = client.new_session(release, self.profile_name, system)
         self.session = s["id"]
         parties = {p["role"]: p for p in s["parties"]}
         self.codes = {role: parties[role]["code"] for role in ROLES}
@@ -170,7 +188,8 @@ class Keten:
             profile = profile.with_termijnen(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
         made = {"gemeente": lambda: SimulatedGemeente(profile, release, g, a),
                 "aanbieder": lambda: SimulatedAanbieder(profile, release, a, g)}
-        self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role]())
+        self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role](),
+                                           http=client.party_http(parties[role]))
                        for role in ROLES if role != sut}
         self.exchanged: list[Exchanged] = []
         self._taken: set[tuple[str, str]] = set()  # (message id, 'received' | 'sent')

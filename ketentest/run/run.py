@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import requests
+
 from harness.profiles import Profile, builtin, load_profile
 from harness.standard.registry import DEFAULT
 
@@ -37,6 +39,8 @@ class Run:
     interactive: bool = False
     database: Path | None = None  # the embedded exchange's SQLite file
     current: Keten | None = None  # the scenario running now (for the reports)
+    system: str | None = None  # the registered system under test: its code in every session
+    exchange_ca: str | None = None  # the CA file of an exchange with TLS
 
     _embedded = None
 
@@ -47,7 +51,11 @@ class Run:
             self._embedded = EmbeddedExchange(db)
             self.exchange, self.admin_token = self._embedded.url, self._embedded.admin_token
             self.database = db
-        self.client = ExchangeClient(self.exchange, self.admin_token or "")
+        http = requests.Session()
+        if self.exchange_ca:
+            http.verify = self.exchange_ca
+            http.trust_env = False  # else REQUESTS_CA_BUNDLE overrides verify
+        self.client = ExchangeClient(self.exchange, self.admin_token or "", http)
         self.driver = None if self.sut == "none" else \
             SutDriver(self.sut, self.triggers, self.interactive, self.timeout)
 
@@ -60,8 +68,10 @@ class Run:
         name = profile or self.profile
         keten = Keten(self.client, find_profile(name), self.release, self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
-                      self.werkdag, name)
+                      self.werkdag, name, system=self.system)
         self.current = keten
-        if self.driver is not None:
+        # a registered system keeps its configuration: `sessie` only tells it the new session
+        # (its counterparty and date) when a trigger for it is given, never asks a person
+        if self.driver is not None and (self.system is None or "sessie" in self.driver.triggers):
             self.driver.fire(keten, "sessie", {})
         return keten
