@@ -38,11 +38,17 @@ from lxml import etree
 from harness.chain import ChainState, judge
 from harness.parties import SimulatedAanbieder
 from harness.profiles import builtin, load_profile
+from harness.standard import find_message
 
 PUSH = "/berichtenservice/berichten/rest-push/v1/berichten"
 PULL = "/berichtenservice/berichten/rest-pull/v1/berichten"
 NO_DELAY = dict(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
 RELEASE = {"WMO": "iwmo-3.2", "JW": "ijw-3.2"}
+
+
+def is_retour(message: str) -> bool:
+    """302, 306, ... 320: a retour message (the GGk carries it in a Du01)."""
+    return find_message(message)[1].kind == "retour"
 
 
 def profile_named(name: str):
@@ -125,8 +131,8 @@ class Aanbieder:
             xml = o.xml
             d.judge(xml, o.message)
             traceer = str(uuid.uuid4())
-            conversatie = d.conversations.get(identificatie(xml)) if o.kind == "retour" \
-                else None
+            retour = is_retour(o.message)
+            conversatie = d.conversations.get(identificatie(xml)) if retour else None
             berichttype = "WMO" if o.message.startswith("WMO") else "JW"
             self.vsp.push({
                 "routeringgegevens": {
@@ -134,7 +140,7 @@ class Aanbieder:
                     "geadresseerden": [{"rol": "Gemeente", "code": d.party.gemeente}],
                     "berichtstroom": {"berichttype": berichttype, "berichtsubtype": o.message,
                                       "berichtversie": 3, "berichtsubversie": 2,
-                                      "actie": "Retourbericht" if o.kind == "retour"
+                                      "actie": "Retourbericht" if retour
                                       else "Heenbericht"}},
                 "referentiegegevens": {"traceerId": traceer,
                                        "conversatieId": conversatie or traceer}}, xml)
@@ -171,7 +177,8 @@ class Aanbieder:
             d = self.dossier(facts["other_code"], facts["release"], facts.get("profile"))
             d.today = date.fromisoformat(facts["today"])
             action = facts["action"]
-            if action in ("sessie", "klok"):
+            if action in ("sessie", "klok"):  # a new date: send what fell due
+                self.send_due(d)
                 return
             d.pending.append(perform(d.party, facts, d.today))
             self.send_due(d)
