@@ -66,6 +66,8 @@ class ExchangeSession(Base):
     system_id: Mapped[str | None] = mapped_column(String(32), index=True)
     system_role: Mapped[str | None] = mapped_column(String(9))
     system_code: Mapped[str | None] = mapped_column(String(8))
+    # the regio it belongs to: one session per gemeente of a regio, sharing its aanbieder
+    regio: Mapped[str | None] = mapped_column(String(100), index=True)
 
     parties: Mapped[list["Party"]] = relationship(back_populates="session", cascade="all, delete-orphan",
                                                   passive_deletes=True)

@@ -52,6 +52,7 @@ def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
         "faults": [fault_json(f) for f in faults],
         "messages": count,
         "ggk_url": session.ggk_url,
+        "regio": session.regio,
         "created_at": as_utc(session.created_at).isoformat(),
     }
 
@@ -84,6 +85,27 @@ def certificate_json(c) -> dict:
     return {"pem": c.pem.decode(), "key": c.key_pem.decode(),
             "pkcs12": base64.b64encode(c.pkcs12).decode(), "pkcs12_password": c.password,
             "sha256": c.sha256}
+
+
+def _regio(body: dict) -> tuple[str | None, str | None]:
+    """The regio a new session belongs to, and the gemeentecode it asks for (a regio's
+    gemeenten are real ones: one session each, sharing the aanbieder)."""
+    regio, code = body.get("regio"), body.get("gemeentecode")
+    if regio is not None and not (isinstance(regio, str) and 1 <= len(regio) <= 100):
+        raise ApiError(400, "BAD_REQUEST", "regio must be a name of 1 to 100 characters.")
+    if code is not None and code not in gemeentecodes():
+        raise ApiError(400, "BAD_REQUEST", f"gemeentecode must be a CBS gemeentecode of 4 "
+                       f"digits (TR378 checks it), got {code!r}.")
+    return regio, code
+
+
+def _check_free(s, code: str) -> None:
+    taken = s.scalar(select(ExchangeSession.id).where(ExchangeSession.gemeentecode == code))
+    if taken is None:
+        taken = s.scalar(select(System.name).where(System.code == code))
+    if taken is not None:
+        raise ApiError(409, "CODE_IN_USE", f"gemeentecode {code} is in use (by {taken}); "
+                       "every live session's simulated gemeente has a code of its own.")
 
 
 def _system(name) -> System | None:
@@ -138,6 +160,7 @@ def create():
         raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
     url = ggk_url(body.get("ggk_url"))
     system = _system(body.get("system"))
+    regio, chosen = _regio(body)
     if system is not None and system.role == "gemeente" and "ggk_url" not in body:
         url = system.push_url
     ca = exchange().ca
@@ -147,8 +170,10 @@ def create():
         try:
             with writing(exchange().writer) as s:
                 session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
-                                          gemeentecode=_free_gemeentecode(s), agb=_free_agb(s),
-                                          ggk_url=url)
+                                          gemeentecode=chosen or _free_gemeentecode(s),
+                                          agb=_free_agb(s), ggk_url=url, regio=regio)
+                if chosen is not None:
+                    _check_free(s, chosen)
                 if system is not None:  # that role is the system's, with its credentials
                     session.system_id, session.system_role = system.id, system.role
                     session.system_code = system.code
@@ -162,6 +187,9 @@ def create():
                                 cert_sha256=certificates[role].sha256
                                 if role in certificates else None))
         except IntegrityError:
+            if chosen is not None:
+                raise ApiError(409, "CODE_IN_USE", f"gemeentecode {chosen} was taken by "
+                               "another session at the same moment.") from None
             continue  # another session took the same code in the meantime
         parties = []
         for role, token in tokens.items():
@@ -172,7 +200,8 @@ def create():
                 party["certificate"] = certificate_json(certificates[role])
             parties.append(party)
         body = {"id": session.id, "release": rel, "profile": profile,
-                "today": session.clock().isoformat(), "ggk_url": url, "parties": parties}
+                "today": session.clock().isoformat(), "ggk_url": url, "regio": regio,
+                "parties": parties}
         return jsonify(body), 201, {"Location": f"/api/sessions/{session.id}"}
     raise ApiError(503, "BUSY", "Could not allocate free identities; try again.")
 
@@ -183,7 +212,10 @@ def list_sessions():
     with reading(exchange().engine) as s:
         counts = dict(s.execute(select(Message.session_id, func.count())
                                 .group_by(Message.session_id)).all())
-        sessions = s.scalars(select(ExchangeSession).order_by(ExchangeSession.created_at)).all()
+        q = select(ExchangeSession).order_by(ExchangeSession.created_at)
+        if request.args.get("regio"):  # the sessions of one regio: one per gemeente
+            q = q.where(ExchangeSession.regio == request.args["regio"])
+        sessions = s.scalars(q).all()
         return jsonify({"sessions": [session_json(s, x, counts.get(x.id, 0)) for x in sessions]})
 
 

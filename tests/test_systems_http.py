@@ -118,3 +118,40 @@ def test_a_gemeente_system_gets_its_push_url_and_code_in_every_session(client):
                                   "Content-Type": "application/xml"})
     assert r.status_code == 202, r.text
     assert [m["berichtsoort"] for m in s.box(s.aanbieder)] == ["WMO301"]
+
+
+def test_a_regio_of_gemeenten_shares_one_aanbieder_system(client, sqlite_server):
+    """A regio: one session per gemeente (real CBS codes, one profile), all with the same
+    aanbieder system; each gemeente's journal and chain are its own, routing goes by the
+    gemeente a message is addressed to, a gemeente outside the regio is BRS33."""
+    token = register(client, name="ecd-regio", role="aanbieder", code="33330001").json()["token"]
+    regio = {code: client.new_session(system="ecd-regio", regio="ommelanden",
+                                      profile="regio-accepteert", gemeentecode=code)
+             for code in ("0014", "0037", "0047")}
+    assert {c: s.gemeente.code for c, s in regio.items()} == {c: c for c in regio}
+    r = client.http.post(client.url + "/api/sessions", headers=client.admin,
+                         json={"system": "ecd-regio", "gemeentecode": "0014"})
+    assert r.status_code == 409 and r.json()["code"] == "CODE_IN_USE"
+    r = client.http.post(client.url + "/api/sessions", headers=client.admin,
+                         json={"gemeentecode": "9999"})
+    assert r.status_code == 400
+    listed = client.http.get(client.url + "/api/sessions", params={"regio": "ommelanden"},
+                             headers=client.admin).json()["sessions"]
+    assert sorted(s["parties"][0]["code"] for s in listed) == ["0014", "0037", "0047"]
+    assert {s["regio"] for s in listed} == {"ommelanden"}
+
+    for s in regio.values():
+        assert s.submit(s.gemeente, s.build(REL, "301")).status_code == 202
+    system = Vsp(sqlite_server.url, token)
+    assert sorted(m["routeringgegevens"]["afzender"]["code"] for m in system.waiting()) == \
+        ["0014", "0037", "0047"]
+    for code in ("0037", "0047"):
+        start = to_bytes(bericht(REL, "305", gemeente=code, aanbieder="33330001"))
+        assert system.push(metadata("33330001", code, "WMO305"), start).status_code == 204
+    for code, s in regio.items():
+        sent = [m["berichtsoort"] for m in s.journal() if m["sender"]["role"] == "aanbieder"]
+        assert sent == ([] if code == "0014" else ["WMO305"]), code
+        assert [m["berichtsoort"] for m in s.box(s.gemeente)] == sent
+    outside = to_bytes(bericht(REL, "305", gemeente="0765", aanbieder="33330001"))
+    r = system.push(metadata("33330001", "0765", "WMO305"), outside)
+    assert r.status_code == 422 and r.json()["meldingen"][0]["code"] == "BRS33"

@@ -2,7 +2,7 @@
 conversation (conversatie_id) and the metadata its sender gave (vsp, JSON); per party the
 SHA-256 fingerprint of its client certificate (cert_sha256), by which a TLS peer is known; the
 systems table (a vendor's own identity and credentials) and per session the system it plays
-(system_id, system_role, system_code).
+(system_id, system_role, system_code) and the regio it belongs to (regio).
 
 Revision ID: 0004
 Revises: 0003
@@ -33,7 +33,9 @@ def upgrade() -> None:
         t.add_column(sa.Column("system_id", sa.String(32)))
         t.add_column(sa.Column("system_role", sa.String(9)))
         t.add_column(sa.Column("system_code", sa.String(8)))
+        t.add_column(sa.Column("regio", sa.String(100)))
         t.create_index("ix_sessions_system_id", ["system_id"])
+        t.create_index("ix_sessions_regio", ["regio"])
     with op.batch_alter_table("messages") as t:
         t.add_column(sa.Column("conversatie_id", sa.String(40)))
         t.add_column(sa.Column("vsp", sa.Text()))
@@ -45,8 +47,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("sessions") as t:
+        t.drop_index("ix_sessions_regio")
         t.drop_index("ix_sessions_system_id")
-        for column in ("system_code", "system_role", "system_id"):
+        for column in ("regio", "system_code", "system_role", "system_id"):
             t.drop_column(column)
     op.drop_table("systems")
     with op.batch_alter_table("parties") as t:
