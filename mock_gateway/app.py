@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from . import (admin, certificates, ggk, journal, mailbox, openapi, sessions, systems,
                vsp)
 from .auth import new_token
+from .chains import ChainCache
 from .config import Config
 from .db import Setting, make_engine, token_hash, writer, writing
 from .migrate import upgrade
@@ -70,6 +71,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     ex.pusher = Pusher(ex)
     if config.tls_dir:
         ex.ca = TestCA.ensure(config.tls_dir)
+    ex.chains = ChainCache()
     if pending(engine):  # pushes left over from before a restart
         ex.pusher.kick()
     app.extensions["ketentest"] = ex

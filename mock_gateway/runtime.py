@@ -19,6 +19,7 @@ class Exchange:
     admin_hash: str
     pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
     ca: Any = None  # tlsca.TestCA: issues the parties' client certificates (with tls_dir)
+    chains: Any = None  # chains.ChainCache: this process's decoded chain states (create_app)
 
 
 def exchange() -> Exchange:
@@ -42,3 +43,4 @@ class ApiError(Exception):
 def not_found(what: str = "message") -> ApiError:
     # The same answer for "does not exist" and "not yours": ids of others stay invisible.
     return ApiError(404, "NOT_FOUND", f"No {what} with this id for your token.")
+

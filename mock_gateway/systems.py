@@ -118,8 +118,8 @@ def stuf_ontvanger(head: bytes) -> str | None:
 
 
 def _body() -> dict:
-    from .sessions import json_body
-    return json_body()
+    from .inputs import json_object
+    return json_object()
 
 
 @bp.post("/api/systems")

@@ -106,7 +106,7 @@ class Server:
     """The exchange in a subprocess; `kill()` is kill -9."""
 
     def __init__(self, database: str, log: Path, gunicorn_workers: int = 0,
-                 env: dict | None = None, args: tuple = (), gunicorn_args: tuple = (),
+                 env: dict | None = None, args: tuple = (), gunicorn_args: tuple[str, ...] = (),
                  verify: str | bool = True):
         self.verify = verify  # the CA file of an exchange with TLS
         env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
@@ -115,10 +115,9 @@ class Server:
         if gunicorn_workers:
             port = free_port()
             self.url = f"http://127.0.0.1:{port}"
-            cmd = [sys.executable, "-m", "gunicorn", "-w", str(gunicorn_workers),
-                   "-b", f"127.0.0.1:{port}", "--timeout", "120", *gunicorn_args,
-                   "mock_gateway:create_app()"]
-            if gunicorn_args:
+            cmd = [sys.executable, "-m", "gunicorn", *gunicorn_args, "-w", str(gunicorn_workers),
+                   "-b", f"127.0.0.1:{port}", "--timeout", "120", "mock_gateway:create_app()"]
+            if "--certfile" in gunicorn_args:
                 self.url = self.url.replace("http:", "https:")
             self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log,
                                          stderr=self.log, start_new_session=True)

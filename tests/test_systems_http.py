@@ -127,30 +127,30 @@ def test_a_regio_of_gemeenten_shares_one_aanbieder_system(client, sqlite_server)
     token = register(client, name="ecd-regio", role="aanbieder", code="33330001").json()["token"]
     regio = {code: client.new_session(system="ecd-regio", regio="ommelanden",
                                       profile="regio-accepteert", gemeentecode=code)
-             for code in ("0014", "0037", "0047")}
+             for code in ("0037", "0047", "1966")}
     assert {c: s.gemeente.code for c, s in regio.items()} == {c: c for c in regio}
     r = client.http.post(client.url + "/api/sessions", headers=client.admin,
-                         json={"system": "ecd-regio", "gemeentecode": "0014"})
+                         json={"system": "ecd-regio", "gemeentecode": "0037"})
     assert r.status_code == 409 and r.json()["code"] == "CODE_IN_USE"
     r = client.http.post(client.url + "/api/sessions", headers=client.admin,
                          json={"gemeentecode": "9999"})
     assert r.status_code == 400
     listed = client.http.get(client.url + "/api/sessions", params={"regio": "ommelanden"},
                              headers=client.admin).json()["sessions"]
-    assert sorted(s["parties"][0]["code"] for s in listed) == ["0014", "0037", "0047"]
+    assert sorted(s["parties"][0]["code"] for s in listed) == ["0037", "0047", "1966"]
     assert {s["regio"] for s in listed} == {"ommelanden"}
 
     for s in regio.values():
         assert s.submit(s.gemeente, s.build(REL, "301")).status_code == 202
     system = Vsp(sqlite_server.url, token)
     assert sorted(m["routeringgegevens"]["afzender"]["code"] for m in system.waiting()) == \
-        ["0014", "0037", "0047"]
-    for code in ("0037", "0047"):
+        ["0037", "0047", "1966"]
+    for code in ("0047", "1966"):
         start = to_bytes(bericht(REL, "305", gemeente=code, aanbieder="33330001"))
         assert system.push(metadata("33330001", code, "WMO305"), start).status_code == 204
     for code, s in regio.items():
         sent = [m["berichtsoort"] for m in s.journal() if m["sender"]["role"] == "aanbieder"]
-        assert sent == ([] if code == "0014" else ["WMO305"]), code
+        assert sent == ([] if code == "0037" else ["WMO305"]), code
         assert [m["berichtsoort"] for m in s.box(s.gemeente)] == sent
     outside = to_bytes(bericht(REL, "305", gemeente="0765", aanbieder="33330001"))
     r = system.push(metadata("33330001", "0765", "WMO305"), outside)

@@ -12,7 +12,9 @@ import requests
 from harness.profiles import Profile, builtin, load_profile
 from harness.standard.registry import DEFAULT
 
-from .keten import ExchangeClient, Keten
+from .actions import Action
+from ..client import ExchangeClient
+from .keten import Keten
 from .sut import SutDriver
 
 SUTS = ("none", "aanbieder", "gemeente")
@@ -72,6 +74,7 @@ class Run:
         self.current = keten
         # a registered system keeps its configuration: `sessie` only tells it the new session
         # (its counterparty and date) when a trigger for it is given, never asks a person
-        if self.driver is not None and (self.system is None or "sessie" in self.driver.triggers):
-            self.driver.fire(keten, "sessie", {})
+        if self.driver is not None and (self.system is None
+                                        or Action.SESSIE in self.driver.triggers):
+            self.driver.fire(keten, Action.SESSIE, {})
         return keten

@@ -4,15 +4,15 @@ SHA-256 fingerprint of its client certificate (cert_sha256), by which a TLS peer
 systems table (a vendor's own identity and credentials) and per session the system it plays
 (system_id, system_role, system_code) and the regio it belongs to (regio).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
