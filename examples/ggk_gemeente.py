@@ -36,6 +36,7 @@ from harness.chain import ChainState, judge
 from harness.parties import SimulatedGemeente
 from harness.profiles import builtin, load_profile
 from harness.standard import find_message
+from harness.standard.registry import DEFAULT
 from mock_gateway.stuf import (Envelope, PartyBook, Systeem, build_bv03, build_di01, build_du01,
                                check_envelope)
 from mock_gateway.stuf.envelope import FO01, read_stuurgegevens
@@ -104,7 +105,7 @@ class Gemeente:
         self.inbox: queue.Queue = queue.Queue()
         self.errors: list[str] = []
 
-    def dossier(self, aanbieder: str, release: str = "iwmo-3.2",
+    def dossier(self, aanbieder: str, release: str = DEFAULT,
                 profile: str | None = None) -> Dossier:
         d = self.dossiers.get(aanbieder)
         if d is None:

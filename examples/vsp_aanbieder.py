@@ -43,7 +43,6 @@ from harness.standard import find_message
 PUSH = "/berichtenservice/berichten/rest-push/v1/berichten"
 PULL = "/berichtenservice/berichten/rest-pull/v1/berichten"
 NO_DELAY = dict(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
-RELEASE = {"WMO": "iwmo-3.2", "JW": "ijw-3.2"}
 
 
 def is_retour(message: str) -> bool:
@@ -151,7 +150,8 @@ class Aanbieder:
         for meta in waiting:
             route = meta["routeringgegevens"]
             stroom, ref = route["berichtstroom"], meta["referentiegegevens"]
-            d = self.dossier(route["afzender"]["code"], RELEASE[stroom["berichttype"]])
+            release = find_message(stroom["berichtsubtype"])[0].name  # iwmo-3.2, ijw-3.2
+            d = self.dossier(route["afzender"]["code"], release)
             xml = self.vsp.payload(meta)
             d.conversations[identificatie(xml)] = ref["conversatieId"]
             verdict = d.judge(xml, stroom["berichtsubtype"])

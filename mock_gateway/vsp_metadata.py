@@ -8,7 +8,7 @@ How ketentest fills VECOZO's fields (the interface descriptions name them, not t
 
 - berichtstroom: berichttype `WMO` (iWmo) or `JW` (iJw), berichtsubtype the message (`WMO305`,
   `JW323`), berichtversie / berichtsubversie the payload's BerichtVersie / BerichtSubversie
-  (3 / 2 in release 3.2), actie as the sender names it (free text; for a message that did not
+  (as the release's name says), actie as the sender names it (free text; for a message that did not
   come in over VSP the exchange says `Heenbericht` or `Retourbericht`).
 - afzender / geadresseerden: `rol` `Zorgaanbieder` with the AGB code, or `Gemeente` with the
   CBS gemeentecode (case-insensitive on the way in).
@@ -200,7 +200,7 @@ def read_metadata(raw: bytes | str | None) -> dict:
 
 
 def version_of(release: str) -> tuple[int, int]:
-    """BerichtVersie and BerichtSubversie of a release: iwmo-3.2 -> (3, 2)."""
+    """BerichtVersie and BerichtSubversie of a release, from its name (iwmo-M.m -> (M, m))."""
     major, minor = release.split("-", 1)[1].split(".")
     return int(major), int(minor)
 
