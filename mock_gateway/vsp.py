@@ -83,16 +83,6 @@ def _record(ex, who: Caller, data: bytes | None, size: int, m: Melding, meta: di
     return delivery.record_refusal(ex, who, data, size, m.code, m.toelichting, **columns)
 
 
-def _geadresseerde() -> str | None:
-    """The code the push is addressed to, as far as the metadata can be read (the session of
-    a registered system's message: systems.route)."""
-    try:
-        meta = json.loads(_part("berichtMetadata") or b"")
-        return meta["routeringgegevens"]["geadresseerden"][0]["code"]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-
-
 def _part(name: str) -> bytes | None:
     if name in request.files:
         return request.files[name].read()
@@ -108,14 +98,13 @@ def push():
     ex = exchange()
     who = _aanbieder()
     limit = ex.config.max_bytes
-    if who.system_id is not None:  # a registered system: the geadresseerde names the session
-        who = route(who, _geadresseerde())
     if request.mimetype != "multipart/form-data":
         return _invalid(Invalid({"Content-Type": [
             "must be multipart/form-data with the parts berichtMetadata (application/json) "
             "and payload (application/octet-stream)."]}))
     if request.content_length is None or request.content_length > limit + MULTIPART_SLACK:
         _, size, _ = read_body(limit + MULTIPART_SLACK)  # read and thrown away, never kept
+        who = route(who, None)  # a registered system's: journalled in its newest session
         m = Melding("IB007", f"The request is {size:,} bytes; a payload may have at most "
                     f"{limit:,} bytes (25 MB). Split its content over several messages."
                     if request.content_length else "Send the request with a Content-Length.")
@@ -125,6 +114,9 @@ def push():
         meta = read_metadata(_part("berichtMetadata"))
     except Invalid as e:
         return _invalid(e)
+    # a registered system: the session is the one of the geadresseerde (systems.route)
+    who = route(who, meta["routeringgegevens"]["geadresseerden"][0].get("code")
+                if meta["routeringgegevens"]["geadresseerden"] else None)
     payload = _part("payload")
     if payload is None:
         return _invalid(Invalid({"payload": ["is required: a multipart part with the iWmo/iJw "
