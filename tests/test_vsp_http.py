@@ -286,3 +286,21 @@ def test_credentials_gemeente_and_none_are_refused(server, session):
     assert r.status_code == 403 and "GGk" in r.json()["detail"]
     assert gemeente.pull().status_code == 403
     assert session.journal() == []
+
+
+def test_over_25_mb_is_IB007_and_not_kept(sqlite_server):
+    """The payload over the hubs' 25 MB: refused with IB007 (journalled with its metadata,
+    without content); a request far over it is read and thrown away, journalled too."""
+    session = Client(sqlite_server.url).new_session()
+    vsp = Vsp(sqlite_server.url, session.aanbieder.token)
+    big = b"<" + b"x" * (25 * 1024 * 1024) + b"/>"
+    body = meta(session, "WMO305")
+    problem = refused(vsp, session, body, big, "IB007")
+    assert "25 MB" in problem["detail"]
+    entry = [m for m in session.journal() if m["id"] == problem["id"]][0]
+    assert entry["size"] == len(big) and entry["referentienummer"] == \
+        body["referentiegegevens"]["traceerId"]
+    r = vsp.push(meta(session, "WMO305"), big + b" " * (2 * 1024 * 1024))
+    assert r.status_code == 422 and r.json()["meldingen"][0]["code"] == "IB007"
+    assert len([m for m in session.journal() if m["refusal"]
+                and m["refusal"]["code"] == "IB007"]) == 2
