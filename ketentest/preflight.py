@@ -22,19 +22,24 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-def exchange(url: str, admin_token: str | None, timeout: float = 10.0) -> None:
-    """The exchange at `url` answers, and takes `admin_token` (when given)."""
+def exchange(url: str, admin_token: str | None, ca: str | None = None,
+             timeout: float = 10.0) -> None:
+    """The exchange at `url` answers, and takes `admin_token` (when given); `ca`: the CA
+    certificate of an exchange with TLS (--exchange-ca)."""
     base = url.rstrip("/")
+    http = requests.Session()
+    if ca:
+        http.verify, http.trust_env = ca, False  # else REQUESTS_CA_BUNDLE overrides verify
     try:
-        requests.get(base + "/openapi.json", timeout=timeout).raise_for_status()
+        http.get(base + "/openapi.json", timeout=timeout).raise_for_status()
     except requests.RequestException as e:
         raise NotReady(f"the exchange at {url} does not answer ({_first_line(e)}); start it "
                        "(`ketentest serve`) or check --exchange") from None
     if admin_token is None:
         return
     try:
-        r = requests.get(base + "/api/sessions", timeout=timeout,
-                         headers={"Authorization": f"Bearer {admin_token}"})
+        r = http.get(base + "/api/sessions", timeout=timeout,
+                     headers={"Authorization": f"Bearer {admin_token}"})
     except requests.RequestException as e:
         raise NotReady(f"the exchange at {url} stopped answering ({_first_line(e)})") from None
     if r.status_code == 401:

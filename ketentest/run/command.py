@@ -82,7 +82,7 @@ def run(o: RunOptions, out=sys.stderr) -> int:
         return 2
     try:  # an exchange that is not there is one sentence, not a traceback per scenario
         if o.exchange:
-            preflight.exchange(o.exchange, o.admin_token)
+            preflight.exchange(o.exchange, o.admin_token, o.exchange_ca)
         elif o.database:
             preflight.database(o.database)
     except preflight.NotReady as e:
