@@ -1,0 +1,108 @@
+"""The catalogue of rule breakers: every (rule, message, release) the registry judges has a
+breaker or a stated reason, and every breaker breaks exactly its rule (and the companions it
+names), on the expected class, with the chain before it accepted; for the in-message rules
+the official XSLT reports exactly that code too."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+from lxml import etree
+
+from harness.breakers import (BREAKERS, NOT_EXERCISABLE, STANDARDS, applies, breaker, catalogue,
+                              klasse_of, receives)
+from harness.validation import RULES, Level
+
+from .conftest import ISTANDAARDEN
+
+CASES = [(e.rule, e.message, e.release) for e in catalogue() if e.has_breaker]
+RAPPORT = "{http://www.istandaarden.nl/validatie/1_1/rapport/schema}"
+
+
+def _id(case):
+    return "-".join(case)
+
+
+def test_every_rule_on_every_message_has_a_breaker_or_a_reason():
+    entries = catalogue()
+    assert len(entries) == sum(len(applies(r, rel)) for r in RULES for rel in STANDARDS)
+    missing = [(e.rule, e.message, e.release) for e in entries
+               if not e.has_breaker and not e.reason]
+    assert missing == []
+    # nothing registered for a rule or message the registry does not judge
+    for rule, message in [*BREAKERS, *NOT_EXERCISABLE]:
+        assert rule in RULES and message in RULES[rule].messages, (rule, message)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_breaker_breaks_exactly_its_rule(case):
+    rule, message, rel = case
+    built = breaker(rule, message, rel)
+    verdict = built.judge()
+    found = {f.rule for f in verdict.findings}
+    assert found == built.expected.rules, [(f.rule, f.path, f.text) for f in verdict.findings]
+    assert verdict.level is built.expected.level
+    r = RULES[rule]
+    assert all(f.retourcode == r.retourcode for f in verdict.findings if f.rule == rule)
+    if built.expected.level is Level.XSLT:
+        assert built.expected.klasse == "Header" and verdict.retourcodes == ["0001"]
+    else:
+        assert {klasse_of(verdict, f) for f in verdict.findings if f.rule == rule} == \
+            {built.expected.klasse or "?"}
+        assert verdict.retourcodes == ([r.retourcode] if r.retourcode else [])
+
+
+def test_a_breaker_is_found_by_message_name_and_says_what_to_expect():
+    case = breaker("TR019", "WMO305", "iwmo-3.2")
+    assert (case.rule, case.message, case.release) == ("TR019", "305", "iwmo-3.2")
+    assert case.expected.retourcode == "9019" and len(case.before) == 1
+    assert case.expected.klasse == "/Bericht/Client/StartProducten/StartProduct"
+    with pytest.raises(KeyError):
+        breaker("TR377", "319", "iwmo-3.2")  # an iJw rule only
+    with pytest.raises(KeyError):
+        breaker("CS319", "323", "ijw-3.2")  # no breaker can exist: see its reason
+
+
+@lru_cache(maxsize=None)
+def _xslt(standard: str):
+    [path] = (ISTANDAARDEN / standard / "xslt").glob("*.xsl")
+    return etree.XSLT(etree.parse(str(path)))
+
+
+def official_codes(rel: str, xml: bytes) -> set[str]:
+    rapport = _xslt(rel)(etree.fromstring(xml))
+    return {c.text.strip() for c in rapport.iter(f"{RAPPORT}Code")}
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_official_xslt_agrees(case, reference):
+    """In-message rules: the XSLT reports exactly the rule (and its named companions); every
+    other breaker is in-message correct, so the XSLT reports nothing on it."""
+    rule, message, rel = case
+    built = breaker(rule, message, rel)
+    expected = built.expected.rules if RULES[rule].category == "xslt" else set()
+    assert official_codes(rel, built.xml) == expected
+    for xml, _ in built.before:
+        assert official_codes(rel, xml) == set()
+
+
+@pytest.mark.parametrize("rel", STANDARDS)
+def test_share_of_rules_each_role_must_enforce_that_have_a_breaker(rel):
+    """Per receiving role: the rules judged on the heen messages it receives (a retour message
+    is judged by no rule), and how many of them have a breaker."""
+    entries = catalogue(rel)
+    share = {}
+    for role in ("aanbieder", "gemeente"):
+        messages = set(receives(rel, role))
+        mine = [e for e in entries if e.message in messages]
+        rules = {e.rule for e in mine}
+        with_breaker = {e.rule for e in mine if e.has_breaker}
+        share[role] = (len(with_breaker), len(rules))
+        # a rule without a breaker on any of the role's messages has a reason for each
+        assert all(e.reason for e in mine if not e.has_breaker)
+    assert receives(rel, "aanbieder") == ["301", "319", "325"]
+    assert receives(rel, "gemeente") == ["305", "307", "315", "317", "323"]
+    expected = {"iwmo-3.2": {"aanbieder": (49, 49), "gemeente": (88, 90)},
+                "ijw-3.2": {"aanbieder": (51, 51), "gemeente": (88, 90)}}[rel]
+    assert share == expected
