@@ -138,7 +138,7 @@ def breaker(rule: str, message: str, rel: str | Release = "iwmo-3.2") -> Case:
     root = built if isinstance(built, etree._Element) else k.render(msg.id, built)
     r = RULES[rule]
     level = Level.XSLT if r.category == "xslt" else Level.RULES
-    return Case(rule, msg.id, rel.name, tuple(k.sent), to_bytes(root), k.today,
+    return Case(rule, msg.id, rel.name, tuple(k.sent), to_bytes(root), k.day,
                 Expected(rule, r.retourcode, level, b.klasse_for(msg.id), b.also), k.products)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..factories import catalogus
 from .catalogue import breaks
 from .inmessage import PRODUCT_KLASSE, basis
 from .keten import ANDER_BSN, BSN, NUMMER, OKTOBER, Keten, el
@@ -76,6 +77,7 @@ def _same_ident_as_before(k, m, d):
         first["Header"]["BerichtIdentificatie"]["Identificatie"] = \
             d["Header"]["BerichtIdentificatie"]["Identificatie"]
         k.send("323", first, today=D(2026, 10, 2))
+        k.day = k.today
         return d
     first["Header"]["BerichtIdentificatie"]["Identificatie"] = \
         d["Header"]["BerichtIdentificatie"]["Identificatie"]
@@ -113,7 +115,10 @@ def tr019_305(k, m):
     return k.start(nummer=9999)
 
 
-@breaks("TR019", "307", klasse=STOP)
+@breaks("TR019", "307", klasse=STOP, also=("TR382",),
+        why="a stop carries its start's key (TR382), and a start on a ToewijzingNummer of no "
+            "toewijzing of the client is never accepted (TR019 on the 305, TR332 keeps a number "
+            "with its client): a stop naming such a number names no start either")
 def tr019_307(k, m):
     k.send("301", k.toewijzing())
     k.send("305", k.start())
@@ -148,7 +153,9 @@ def tr074_305(k, m):
     return k.start()
 
 
-@breaks("TR074", "307", klasse=STOP)
+@breaks("TR074", "307", klasse=STOP, also=("TR413",),
+        why="a stop repeated in full follows a stop on its key: after a temporary one a new "
+            "temporary stop breaks TR413, after a definitive one any stop breaks TR415")
 def tr074_307(k, m):
     k.send("301", k.toewijzing())
     k.send("305", k.start())
@@ -278,7 +285,9 @@ def tr373(k, m):
 OMVANG = {"Volume": 4, "Eenheid": "04", "Frequentie": "2"}
 
 
-@breaks("TR375", "317", klasse=TE_WIJZIGEN)
+@breaks("TR375", "317", klasse=TE_WIJZIGEN, also=("TR412",),
+        why="a toewijzing without Product has no Product/Code either, so an Omvang for it "
+            "breaks TR412 (no Omvang without a code) as well")
 def tr375(k, m):
     _budget_toewijzing(k, product=False)
     return k.vow(te_wijzigen=[{"ToewijzingNummer": NUMMER, "Budget": None, "Omvang": OMVANG}])
@@ -296,7 +305,7 @@ def tr412(k, m):
     return k.vow(te_wijzigen=[{"ToewijzingNummer": NUMMER, "Budget": None, "Omvang": OMVANG}])
 
 
-@breaks("TR304", "317", klasse=VERZOEK)
+@breaks("TR304", "317", klasse=TE_WIJZIGEN)
 def tr304_317(k, m):
     k.send("301", k.toewijzing(bsn=ANDER_BSN))
     return k.vow(te_wijzigen=[{"ToewijzingNummer": NUMMER,
@@ -447,14 +456,16 @@ def tr338(k, m):
 
 @breaks("TR339", "323", klasse=PRESTATIE)
 def tr339(k, m):
-    k.send("301", k.toewijzing())
-    return k.declaratie(k.prestatie(ProductCategorie=k.stuks.categorie))
+    """Output declared on a toewijzing in euro's (by categorie only: no code to differ)."""
+    k.send("301", k.toewijzing(product=k.euro))
+    return k.declaratie(k.prestatie(product=k.stuks, GeleverdVolume=1))
 
 
 @breaks("TR340", "323", klasse=PRESTATIE)
 def tr340(k, m):
     k.send("301", k.toewijzing())
-    return k.declaratie(k.prestatie(ProductCode=k.uur.code[:-2] + "99"))
+    other = next(p for p in catalogus(k.rel) if p.categorie == k.uur.categorie and p != k.uur)
+    return k.declaratie(k.prestatie(product=other))  # the category's other product
 
 
 @breaks("TR341", "323", klasse=PRESTATIE)
@@ -465,9 +476,12 @@ def tr341(k, m):
 
 @breaks("TR384", "323", klasse=PRESTATIE)
 def tr384(k, m):
-    k.send("301", k.toewijzing())
-    k.send("301", k.toewijzing(einde=D(2026, 9, 1), RedenWijziging="13"))
-    return k.declaratie(k.prestatie())
+    """A day declared on a toewijzing deleted since (its period: that one day)."""
+    begin = D(2026, 10, 1)
+    k.send("301", k.toewijzing(begin=begin))
+    k.send("301", k.toewijzing(begin=begin, einde=begin, RedenWijziging="13"))
+    return k.declaratie(k.prestatie(GeleverdVolume=1, ProductPeriode={
+        "Begindatum": begin, "Einddatum": begin}))
 
 
 @breaks("TR387", "323", klasse=PRESTATIE)
@@ -494,9 +508,9 @@ def _325(path, value):
 
 
 LISTED = "DeclaratieAntwoord/Clienten/Client/Prestaties/Prestatie"
-breaks("TR337", "325", klasse=NO_RETOUR)(_325("Header/DeclaratieIdentificatie/Identificatie",
+breaks("TR337", "325", klasse="Header")(_325("Header/DeclaratieIdentificatie/Identificatie",
                                               "ONBEKEND"))
-breaks("TR371", "325", klasse=NO_RETOUR)(_325("Header/XsdVersieDeclaratie/BerichtXsdVersie",
+breaks("TR371", "325", klasse="Header")(_325("Header/XsdVersieDeclaratie/BerichtXsdVersie",
                                               "9.9.9"))
 breaks("TR376", "325", klasse=NO_RETOUR)(_325("DeclaratieAntwoord/DeclaratieNummer", "ANDERS"))
 breaks("TR366", "325", klasse=NO_RETOUR)(_325(f"{LISTED}/ProductReferentie/ReferentieNummer",

@@ -170,8 +170,7 @@ def tr134(k, m):
     return d
 
 
-@breaks("TR101", "301 305 307 315 317 323 325")
-def tr101(k, m):
+def _tr101(k, m):
     """A line sent twice."""
     if m == "325":
         root = basis(k, m)
@@ -194,6 +193,16 @@ def tr101(k, m):
     return d
 
 
+breaks("TR101", "301 305 307 317 325")(_tr101)
+breaks("TR101", "315", also=("TR383", "TR386"),
+       why="the only repeated class of a 315 is the AangevraagdProduct: a copy repeats its "
+           "ReferentieAanbieder (TR383) and its product for the same period (TR386)")(_tr101)
+breaks("TR101", "323", also=("TR416",),
+       why="a copied debet prestatie is a second debet line for the same client, toewijzing, "
+           "product and period (TR416); a copied credit line repeats its "
+           "VorigReferentieNummer (TR315)")(_tr101)
+
+
 # --- 301 ------------------------------------------------------------------------------------
 def change(m_basis, fn):
     """A breaker from a basis and a change of its data."""
@@ -205,6 +214,7 @@ def change(m_basis, fn):
 
 
 def _tr006(d):
+    contacten(d)[0]["Soort"] = "02"  # a correspondentieadres: CD034 wants no Postcode there
     contacten(d)[0]["Telefoon"] = None
     adres(d)["Postcode"] = None
     adres(d)["LandCode"] = None
@@ -218,9 +228,7 @@ def _first(getter):
     return lambda d: getter(d)[0]
 
 
-breaks("TR006", "301", also=("CD005", "CD034"),
-       why="an Adres without Postcode (TR006) of a BRP-adres is CD034, and CD005 couples "
-           "LandCode to Postcode")(change(basis, _tr006))
+breaks("TR006", "301")(change(basis, _tr006))
 breaks("TR061", "301")(change(basis, lambda d: [c.update(Soort="04", Periode={
     "Begindatum": D(2026, 11, 1)}) for c in contacten(d)]))
 breaks("CD005", "301")(change(basis, _set(adres, LandCode=None)))
@@ -229,10 +237,7 @@ breaks("CD007", "301")(change(basis, lambda d: d["Client"].update(
 breaks("CD009", "301")(change(basis, _set(_first(contacten),
                                            Periode={"Begindatum": D(2026, 11, 1)})))
 breaks("CD025", "301")(change(basis, _set(adres, Huis=None)))
-breaks("CD034", "301", also=("CD005",),
-       why="without a Postcode an Adres in NL has a LandCode without Postcode (CD005); "
-           "leaving LandCode out too breaks CD005 the other way")(
-    change(basis, _set(adres, Postcode=None)))
+breaks("CD034", "301")(change(basis, _set(adres, Postcode=None, LandCode=None)))
 breaks("CS089", "301")(change(basis, _set(adres, Postcode="0123AB")))
 breaks("CS050", "301")(change(basis, lambda d: d["Client"]["Naam"].update(NaamGebruik="2")))
 breaks("CS318", "301")(change(basis, lambda d: d["Client"]["Naam"].update(NaamGebruik="6")))
@@ -303,13 +308,21 @@ breaks("CD041", "301 315")(on_product("04", Omvang=None))
 breaks("CD041", "317")(on_product("04", "nieuw", Omvang=None))
 breaks("CD075", "301 315 317")(without_end("83"))
 breaks("CD076", "301 315 317")(without_end("04"))
-breaks("CD077", "301 315 317", also=("CD078",),
-       why="CD077 (Budget, so no Omvang) and CD078 (Omvang, so no Budget) judge the same pair: "
-           "a class with both breaks both")(on_product("83", Omvang={
-               "Volume": 100_000, "Eenheid": "83", "Frequentie": "4"}))
-not_exercisable("CD078", "301 315 317",
-                "CD078 (an Omvang rules out a Budget) and CD077 (a Budget rules out an Omvang) "
-                "are broken by the same class holding both; the CD077 breaker breaks both")
+def _budget_en_omvang(k, m):
+    """A class in euro's named with its code (so no Omvang-without-code rule fires) holding
+    both its Budget and an Omvang."""
+    d, p = product_class(k, m, "83")
+    product = k.of("83")
+    if "Product" in p:
+        p["Product"] = {"Categorie": product.categorie, "Code": product.code}
+    p["Omvang"] = {"Volume": 100_000, "Eenheid": "83", "Frequentie": "4"}
+    return d
+
+
+BUDGET_EN_OMVANG = ("CD077 (a Budget rules out an Omvang) and CD078 (an Omvang rules out a "
+                    "Budget) are broken by the same thing: a class holding both")
+breaks("CD077", "301 315 317", also=("CD078",), why=BUDGET_EN_OMVANG)(_budget_en_omvang)
+breaks("CD078", "301 315 317", also=("CD077",), why=BUDGET_EN_OMVANG)(_budget_en_omvang)
 breaks("CD079", "301 315")(on_product("83", Product=None, Budget=None))
 breaks("CD079", "317")(on_product("83", "nieuw", Product=None, Budget=None))
 breaks("CD095", "315")(on_product("04", Product=POP_CODE))
@@ -512,6 +525,7 @@ def cs100(k, m):
     d = k.basis(m)
     december = {"Begindatum": D(2020, 12, 1), "Einddatum": D(2020, 12, 31)}
     d["Declaratie"]["DeclaratiePeriode"] = dict(december)
+    prestaties(d)[0]["ProductPeriode"] = dict(december)
     return d
 
 
@@ -594,10 +608,11 @@ def tr381(k, m):
         d = basis(k, m)
         nieuw(d)[0]["Product"]["Code"] = k.stuks.categorie + "Z99"
         return d
+    if m == "323":  # on a toewijzing by categorie only, so no other code is compared (TR340)
+        k.product = k.euro
+        k.send("301", k.toewijzing())
+        return k.declaratie(k.prestatie(ProductCode=k.euro.categorie + "Z99"))
     d = basis(k, m)
-    if m == "323":
-        prestaties(d)[0]["ProductCode"] = k.product.categorie + "Z99"
-        return d
     p = producten(d, m)[0]
     p["Product"]["Code"] = k.product.categorie + "Z99"
     return d

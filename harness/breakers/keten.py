@@ -42,6 +42,7 @@ class Keten:
         self.today = today
         self.state = ChainState()
         self.sent: list[tuple[bytes, date]] = []
+        self.day = today  # the day of the message built last: the breaking one is sent then
         self.products = contract(self.rel)
         products = catalogus(self.rel)
         self.uur = next(p for p in products if p.eenheid == "04")  # hours, 3 a week
@@ -58,6 +59,7 @@ class Keten:
 
     # --- building and sending -------------------------------------------------------------
     def data(self, message: str, today: date | None = None, **overrides) -> dict:
+        self.day = today or self.today
         return data(self.rel, message, today=today or self.today, gemeente=GEMEENTE,
                     aanbieder=AANBIEDER, **overrides)
 
@@ -71,6 +73,9 @@ class Keten:
         """Judge and record an earlier message of the chain; it must be accepted."""
         root = d if isinstance(d, etree._Element) else self.render(message, d)
         xml = to_bytes(root)
+        if today is None:  # received on the day it is dated
+            today = date.fromisoformat(root.findtext(f"{{*}}Header/{{*}}BerichtIdentificatie/"
+                                                     f"{{*}}Dagtekening"))
         verdict = self.judge(xml, today)
         if not verdict.accepted:
             raise BreakerError(f"{self.rel.name} {message} before the breaking message was not "
@@ -178,7 +183,8 @@ class Keten:
                                f"{[(f.rule, f.text) for f in verdict.findings]}")
         self.state.record(verdict)
         self.sent.append((to_bytes(self.render("323", d)), self.today))
-        return answer(verdict, self.rel, today or self.today, identificatie="ANTW325")
+        self.day = today or self.today
+        return answer(verdict, self.rel, self.day, identificatie="ANTW325")
 
     def prestatie(self, **more) -> dict:
         """A prestatie on the chain's toewijzing in October: 10 units (a day a night, in
