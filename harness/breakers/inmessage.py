@@ -176,6 +176,7 @@ def _tr101(k, m):
         root = basis(k, m)
         p = el(root, "DeclaratieAntwoord/Clienten/Client/Prestaties/Prestatie")
         p.addnext(copy.deepcopy(p))
+        rebalance(root)
         return root
     d = basis(k, m)
     if m == "301":
@@ -399,17 +400,25 @@ def tr353(k, m):
 
 @breaks("TR380", "317")
 def tr380(k, m):
+    """A NieuwProduct wanted from the Dagtekening itself (the official XSLT's reading: not
+    after it), and a TeWijzigenProduct ending on it (ketentest's reading until issue 15)."""
     d = basis(k, m)
-    te_wijzigen(d)[0]["Einddatum"] = d["Header"]["BerichtIdentificatie"]["Dagtekening"]
+    dagtekening = d["Header"]["BerichtIdentificatie"]["Dagtekening"]
+    te_wijzigen(d)[0]["Einddatum"] = dagtekening
     te_wijzigen(d)[0]["GewensteIngangsdatum"] = D(2026, 11, 1)
+    nieuw(d)[0]["GewensteIngangsdatum"] = dagtekening
     return d
 
 
 @breaks("TR410", "317")
 def tr410(k, m):
     d = basis(k, m)
+    nieuw(d)[0]["product"] = None
+    nieuw(d)[0].pop("product")
+    dagdeel = k.of("16")  # not output (iWmo's XSLT leaves categories 11-14 out of TR410)
+    nieuw(d)[0].update(Product=dagdeel.as_element(), Omvang=dagdeel.omvang())
     second = copy.deepcopy(nieuw(d)[0])
-    second["Omvang"] = {**second["Omvang"], "Volume": second["Omvang"]["Volume"] + 1}
+    second["GewensteIngangsdatum"] += D(2026, 1, 2) - D(2026, 1, 1)  # a day later: overlapping
     nieuw(d).append(second)
     return d
 
@@ -516,6 +525,7 @@ def cs337(k, m):
 def cs340(k, m):
     d = basis(k, m)
     d["Declaratie"]["DeclaratiePeriode"]["Einddatum"] = D(2026, 10, 30)
+    prestaties(d)[0]["ProductPeriode"]["Einddatum"] = D(2026, 10, 30)  # within it (TR319)
     return d
 
 
@@ -561,8 +571,22 @@ def on_325(fn):
     def build(k, m):
         root = k.afgewezen_325()
         fn(root)
+        rebalance(root)
         return root
     return build
+
+
+def rebalance(root):
+    """TotaalToegekendBedrag = TotaalIngediendBedrag less the listed prestaties (TR342 as the
+    official XSLT reads it), after a change of the listed prestaties."""
+    def signed(bedrag, total="Bedrag"):
+        amount = int(el(bedrag, total).text)
+        return -amount if el(bedrag, "DebetCredit").text == "C" else amount
+    listed = sum(signed(b) for b in at(root, f"{LISTED}/IngediendBedrag"))
+    ingediend = signed(el(root, "DeclaratieAntwoord/TotaalIngediendBedrag"), "TotaalBedrag")
+    toegekend = el(root, "DeclaratieAntwoord/TotaalToegekendBedrag")
+    el(toegekend, "TotaalBedrag").text = str(abs(ingediend - listed))
+    el(toegekend, "DebetCredit").text = "C" if ingediend - listed < 0 else "D"
 
 
 LISTED = "DeclaratieAntwoord/Clienten/Client/Prestaties/Prestatie"
@@ -585,6 +609,8 @@ def _listed_zero_credit(root):
 
 
 def _listed_approved(root):
+    """The listed prestatie marked approved (ketentest's reading until issue 15) and an
+    awarded total that the listed prestaties do not explain (the official XSLT's)."""
     for code in at(root, f"{LISTED}/RetourCodes/RetourCode"):
         code.text = "0200"
 
@@ -596,7 +622,12 @@ def _period_reversed(root):
 
 breaks("CD060", "325")(on_325(_listed_credit))
 breaks("CS325", "325")(on_325(_listed_zero_credit))
-breaks("TR342", "325")(on_325(_listed_approved))
+@breaks("TR342", "325")
+def tr342(k, m):
+    root = on_325(_listed_approved)(k, m)
+    total = el(root, "DeclaratieAntwoord/TotaalToegekendBedrag/TotaalBedrag")
+    total.text = str(int(total.text) + 1)
+    return root
 breaks("TR137", "325")(on_325(_period_reversed))
 
 
