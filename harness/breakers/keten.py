@@ -42,6 +42,7 @@ class Keten:
         self.today = today
         self.state = ChainState()
         self.sent: list[tuple[bytes, date]] = []
+        self.seed = 0
         self.day = today  # the day of the message built last: the breaking one is sent then
         self.products = contract(self.rel)
         products = catalogus(self.rel)
@@ -60,8 +61,9 @@ class Keten:
     # --- building and sending -------------------------------------------------------------
     def data(self, message: str, today: date | None = None, **overrides) -> dict:
         self.day = today or self.today
-        return data(self.rel, message, today=today or self.today, gemeente=GEMEENTE,
-                    aanbieder=AANBIEDER, **overrides)
+        self.seed += 1  # repeatable: the same breaker builds the same messages every time
+        return data(self.rel, message, today=today or self.today, seed=self.seed,
+                    gemeente=GEMEENTE, aanbieder=AANBIEDER, **overrides)
 
     def render(self, message: str, d: dict) -> etree._Element:
         return render(self.rel, message, d)
@@ -160,7 +162,7 @@ class Keten:
         if message == "317":
             return self.vow(te_wijzigen=[{"ToewijzingNummer": NUMMER,
                                           "GewensteIngangsdatum": date(2026, 11, 16)}],
-                            nieuw=[{}])
+                            nieuw=[{"GewensteIngangsdatum": date(2026, 11, 16)}])
         declaratie = self.declaratie(self.prestatie())
         if message == "323":
             return declaratie
