@@ -30,10 +30,10 @@ from lxml import etree
 
 from .clock import KALENDER, Kalender, Termijn, deadline_kind, judge_termijn
 from .standard import identify
+from .standard.codes import IN_ONDERZOEK
 
 VERZOEKEN = ("315", "317")
 VERZOEK_ANSWERS = ("301", "319")
-IN_ONDERZOEK = "2"  # LDT_VerzoekAntwoord
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,9 @@ def _holidays(year: int, yearly_bevrijdingsdag: bool) -> frozenset[date]:
     return frozenset(found)
 
 
+BEVRIJDINGSDAG = ("lustrum", "jaarlijks")
+
+
 @dataclass(frozen=True)
 class Kalender:
     """Which days are werkdagen."""
@@ -48,7 +51,7 @@ class Kalender:
     bevrijdingsdag: str = "lustrum"  # lustrum (as holidays.NL) | jaarlijks
 
     def __post_init__(self):
-        if self.bevrijdingsdag not in ("lustrum", "jaarlijks"):
+        if self.bevrijdingsdag not in BEVRIJDINGSDAG:
             raise ValueError(f"bevrijdingsdag is lustrum or jaarlijks, not {self.bevrijdingsdag!r}")
 
     def is_werkdag(self, d: date) -> bool:

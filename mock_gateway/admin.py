@@ -14,7 +14,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import delete, select
 
 from .auth import admin_required
-from .clock import add_werkdagen
+from harness.standard.codes import ROLES
+
 from .db import Fault, Freeze, reading, writing
 from .journal import entry_json, journal_query
 from .runtime import ApiError, exchange
@@ -24,7 +25,6 @@ bp = Blueprint("admin", __name__)
 
 TRANSPORT_FAULTS = ("drop", "http500", "http503")
 DELIVERY_FAULTS = ("delay", "duplicate")
-ROLES = ("gemeente", "aanbieder")
 
 
 def _bad(text: str) -> ApiError:
@@ -44,7 +44,7 @@ def _date(value, name: str) -> date | None:
 @admin_required
 def clock(session_id):
     """{"date": "YYYY-MM-DD"} sets the session's today, {"date": null} back to the real date,
-    {"werkdagen": N} moves it N werkdagen forward (weekends and Dutch holidays skipped)."""
+    {"werkdagen": N} moves it N werkdagen forward (weekends and Dutch holidays skipped, by the regio's calendar)."""
     body = json_body()
     with writing(exchange().writer) as s:
         session = find_session(s, session_id, lock=True)
@@ -52,7 +52,7 @@ def clock(session_id):
             n = body["werkdagen"]
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 3650:
                 raise _bad("werkdagen must be a whole number from 0 to 3650.")
-            session.today = add_werkdagen(session.clock(), n)
+            session.today = session.kalender().add_werkdagen(session.clock(), n)
         elif "date" in body:
             session.today = _date(body["date"], "date")
         else:

@@ -10,6 +10,8 @@ from functools import wraps
 from flask import g, request
 from sqlalchemy import select
 
+from harness.standard.codes import Role
+
 from .db import Party, reading, token_hash
 from .runtime import ApiError, exchange
 
@@ -56,12 +58,12 @@ def admin_required(view):
 class Caller:
     """The party a token belongs to."""
     session_id: str
-    role: str  # gemeente | aanbieder
+    role: Role
     code: str
 
     @property
-    def other_role(self) -> str:
-        return "aanbieder" if self.role == "gemeente" else "gemeente"
+    def other_role(self) -> Role:
+        return self.role.other
 
 
 def party_required(view):
@@ -78,7 +80,7 @@ def caller() -> Caller:
         party = s.scalar(select(Party).where(Party.token_hash == hashed))
         if party is None:
             raise _unknown_token()
-        return Caller(party.session_id, party.role, party.code)
+        return Caller(party.session_id, Role(party.role), party.code)
 
 
 def viewer() -> Caller | None:

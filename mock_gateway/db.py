@@ -20,6 +20,9 @@ from sqlalchemy import (Date, DateTime, Float, ForeignKey, Index, Integer, Large
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from harness.clock import KALENDER, Kalender
+from harness.profiles import BUILTIN, builtin
+
 from .config import database_url
 
 
@@ -63,6 +66,11 @@ class ExchangeSession(Base):
 
     def clock(self) -> date:
         return self.today or date.today()
+
+    def kalender(self) -> Kalender:
+        """The werkdagen of the session's regio: a shipped profile's calendar; a profile the
+        exchange does not know (a client's own YAML) counts by the default calendar."""
+        return builtin(self.profile).kalender if self.profile in BUILTIN else KALENDER
 
     def code_of(self, role: str) -> str:
         return self.gemeentecode if role == "gemeente" else self.agb

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from harness.standard import RELEASES
+from harness.standard.registry import DEFAULT
 from harness.standard.cbs import gemeentecodes
 
 from .auth import admin_required, new_token
@@ -19,7 +20,6 @@ from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading,
 from .runtime import ApiError, exchange, not_found
 
 bp = Blueprint("sessions", __name__)
-DEFAULT_RELEASE = "iwmo-3.2"
 _ATTEMPTS = 20  # a concurrent create may take the same code: try again
 
 
@@ -105,7 +105,7 @@ def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
 @admin_required
 def create():
     body = json_body()
-    rel = body.get("release", DEFAULT_RELEASE)
+    rel = body.get("release", DEFAULT)
     if rel not in RELEASES:
         raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r}; "
                        f"known: {', '.join(RELEASES)}.")

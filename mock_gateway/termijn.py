@@ -40,8 +40,9 @@ def stamp(s, session: ExchangeSession, entry: Message, j: Judgement | None) -> N
     if k is None:
         return
     entry.links = k.to_json()
-    link = answered(k, _earlier(s, session.id, k))
-    entry.termijn = json.dumps(link.as_dict()) if link else None
+    kalender = session.kalender()
+    link = answered(k, _earlier(s, session.id, k), kalender)
+    entry.termijn = json.dumps(link.as_dict(kalender)) if link else None
 
 
 def termijn_json(m: Message) -> dict | None:

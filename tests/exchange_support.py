@@ -27,7 +27,7 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 
 from harness.factories import bericht, to_bytes
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
-from harness.parties.exchange import ExchangeAgent
+from ketentest.agent import ExchangeAgent
 from harness.profiles import Profile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +118,7 @@ class Server:
             self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log,
                                          stderr=self.log, start_new_session=True)
         else:
-            cmd = [sys.executable, "-m", "harness.cli", "serve", "--port", "0"]
+            cmd = [sys.executable, "-m", "ketentest", "serve", "--port", "0"]
             self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                          stderr=self.log, text=True, start_new_session=True)
             first = self.proc.stdout.readline()

@@ -19,7 +19,7 @@ from lxml import etree
 
 from harness.parties import SimulatedGemeente
 from harness.parties.base import Outgoing
-from harness.parties.exchange import ExchangeAgent
+from ketentest.agent import ExchangeAgent
 from mock_gateway.stuf import (Envelope, PartyBook, Systeem, build_bv03, build_di01, build_du01,
                                check_envelope)
 from mock_gateway.stuf.envelope import FO01, read_stuurgegevens

@@ -17,8 +17,8 @@ from lxml import etree
 
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
 from harness.parties.base import Outgoing
-from harness.parties.exchange import ExchangeAgent
-from harness.run.run import find_profile
+from ketentest.agent import ExchangeAgent
+from ketentest.run.run import find_profile
 
 NO_DELAY = dict(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
 
@@ -66,7 +66,7 @@ class FakeSut:
         threading.Thread(target=self._answer_loop, daemon=True).start()
 
     def triggers(self) -> list[str]:
-        from harness.run.sut import ACTIONS
+        from ketentest.run.sut import ACTIONS
         return [f"{action}={self.url}" for action, (role, _) in ACTIONS.items()
                 if role in (self.role, "beide")]
 

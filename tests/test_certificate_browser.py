@@ -17,7 +17,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("KETENTEST_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(),
                                 reason=f"no chromium at {CHROMIUM} (scripts/install-browser)")
-FEATURES = Path(__file__).resolve().parents[1] / "harness" / "features"
+FEATURES = Path(__file__).resolve().parents[1] / "ketentest" / "features"
 TODAY = "2026-11-02"
 FAILING = ("# language: nl\nFunctionaliteit: Een eigen keten\n\n"
            "  Scenario: Een stap die niet bestaat\n"
@@ -35,7 +35,7 @@ def certificate(tmp_path_factory) -> Path:
     (tmp / "eigen-keten").mkdir()
     (tmp / "eigen-keten" / "onbekend.feature").write_text(FAILING, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", str(FEATURES / "301-302"),
+        [sys.executable, "-m", "ketentest", "run", str(FEATURES / "301-302"),
          str(tmp / "eigen-keten" / "onbekend.feature"), "--today", TODAY,
          "--html", "certificate.html"],
         capture_output=True, text=True, cwd=tmp, timeout=600)

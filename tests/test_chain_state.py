@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from harness.chain import ChainState, judge
-from harness.cli import main
+from ketentest.cli import main
 from harness.factories import to_bytes
 from harness.validation import Context, Finding, Level, Verdict
 from harness.validation.message import Message
@@ -78,9 +78,9 @@ def _afwijzing(k, verdict323, referentie):
     """The 325 a gemeente sends rejecting one prestatie (by ReferentieNummer) of a 323."""
     m = Message(verdict323.root, k.rel, k.rel.by_name[verdict323.message])
     p = next(r for r in m.prestaties if r.referentie == referentie)
-    rejected = Verdict(verdict323.file, verdict323.message, verdict323.release, [Finding(
+    rejected = Verdict(verdict323.file, verdict323.definition, verdict323.rel, [Finding(
         "TR338", Level.RULES, Message.path(p.element), "rejected", "9338", element=p.element)],
-        root=verdict323.root)
+        view=verdict323.view)
     return answer(rejected, k.rel, k.today)
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from harness.parties.exchange import ExchangeAgent
+from ketentest.agent import ExchangeAgent
 from harness.profiles import Profile, VerzoekBeleid, builtin
 
 from .exchange_support import SessionClient, agents, codes, run

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from harness.cli import main
+from ketentest.cli import main
 from harness.factories import bericht, to_bytes
 from harness.standard import release
 

@@ -12,7 +12,6 @@ from sqlalchemy import inspect
 from harness.factories import bericht, to_bytes
 from harness.standard.cbs import gemeentecodes
 from mock_gateway import Config, create_app, delivery
-from mock_gateway.clock import add_werkdagen, is_werkdag
 
 ADMIN = {"Authorization": "Bearer adm"}
 
@@ -39,17 +38,19 @@ def submit(client, party, xml):
         "Authorization": f"Bearer {party['token']}", "Content-Type": "application/xml"})
 
 
-def test_werkdagen():
-    assert not is_werkdag(date(2026, 4, 27))  # Koningsdag
-    assert not is_werkdag(date(2026, 5, 14))  # Hemelvaartsdag
-    assert not is_werkdag(date(2026, 11, 21))  # Saturday
-    assert is_werkdag(date(2026, 11, 23))
-    assert add_werkdagen(date(2026, 11, 20), 0) == date(2026, 11, 20)
-    assert add_werkdagen(date(2026, 11, 20), 3) == date(2026, 11, 25)
-    assert add_werkdagen(date(2026, 12, 31), 1) == date(2027, 1, 4)  # Nieuwjaarsdag, weekend
-    assert add_werkdagen(date(2026, 4, 2), 2) == date(2026, 4, 8)  # Goede Vrijdag, Paasmaandag
-    with pytest.raises(ValueError):
-        add_werkdagen(date(2026, 1, 1), -1)
+@pytest.mark.parametrize("profile, after", [
+    ("regio-accepteert", date(2026, 5, 5)),  # 5 May off in lustrum years only (holidays.NL)
+    ("regio-weigert-vow", date(2026, 5, 6)),  # this regio gives it off every year
+    (None, date(2026, 5, 5)),  # no profile: the default calendar
+])
+def test_the_admin_clock_counts_werkdagen_by_the_regios_calendar(client, profile, after):
+    session, _, _ = new_session(client, **({"profile": profile} if profile else {}))
+    clock = f"/api/sessions/{session}/clock"
+    assert client.post(clock, headers=ADMIN, json={"date": "2026-05-04"}).status_code == 200
+    r = client.post(clock, headers=ADMIN, json={"werkdagen": 1})
+    assert r.json["today"] == after.isoformat()
+    r = client.post(clock, headers=ADMIN, json={"werkdagen": 0})
+    assert r.json["today"] == after.isoformat()
 
 
 def test_identities_are_real_cbs_codes_and_agb_codes(client):

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from harness.cli import main
+from ketentest.cli import main
 from harness.validation import judge_file
 
 from .conftest import official_examples

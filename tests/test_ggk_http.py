@@ -17,7 +17,7 @@ from lxml import etree
 
 from harness.factories import bericht, data, render, to_bytes
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
-from harness.parties.exchange import ExchangeAgent
+from ketentest.agent import ExchangeAgent
 from harness.profiles import builtin
 from harness.standard import release
 from harness.parties.read import read

@@ -34,3 +34,12 @@ def test_fresh_venv_install_ships_schemas_and_tables(tmp_path):
                                ".naam, is_werkdag(datetime.date(2026, 12, 25)))"],
                               capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert profiles.split() == ["Regio", "Weigert", "VOW", "False"]
+    # the application floor: `python -m ketentest` and the shipped chain library
+    py = str(env_dir / "bin" / "python")
+    shown = subprocess.run([py, "-m", "ketentest", "--version"], capture_output=True, text=True,
+                           check=True, cwd=tmp_path).stdout
+    assert shown.startswith("ketentest, version ")
+    library = subprocess.run([py, "-c", "from ketentest.run.command import FEATURES; "
+                              "print(len(list(FEATURES.rglob('*.feature'))))"],
+                             capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    assert int(library) >= 8

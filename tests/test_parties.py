@@ -10,10 +10,12 @@ from datetime import date
 import pytest
 
 from harness.factories import bericht, to_bytes
-from harness.parties import SimulatedGemeente, Simulation
+from harness.parties import SimulatedGemeente
 from harness.parties.read import read
 from harness.profiles import VerzoekBeleid, builtin
 from harness.validation.validator import judge
+
+from .simulation import Simulation
 
 RELEASES = ["iwmo-3.2", "ijw-3.2"]
 START = date(2026, 9, 1)  # a Tuesday

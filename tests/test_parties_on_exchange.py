@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from harness.parties.exchange import ExchangeError
+from ketentest.agent import ExchangeError
 from harness.profiles import builtin
 
 from .exchange_support import agents as on_exchange

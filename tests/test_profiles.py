@@ -134,3 +134,10 @@ def test_unknown_builtin_and_missing_file(tmp_path):
         builtin("regio-onbekend")
     with pytest.raises(OSError):
         load_profile(tmp_path / "absent.yaml")
+
+
+def test_a_profile_names_its_calendar():
+    assert builtin("regio-weigert-vow").kalender.bevrijdingsdag == "jaarlijks"
+    assert builtin("regio-accepteert").kalender.bevrijdingsdag == "lustrum"
+    with pytest.raises(ProfileError, match=r"kalender.bevrijdingsdag: 'soms' is not one of"):
+        loads(ACCEPTEERT + "kalender: {bevrijdingsdag: soms}\n", "k.yaml")

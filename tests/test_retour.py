@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from harness.cli import main
+from ketentest.cli import main
 from harness.factories import contract, data, render, to_bytes
 from harness.standard import release
 from harness.validation import Context, judge

@@ -6,10 +6,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.standard.registry import names
 from harness.validation import RULES
+from ketentest.cli import main
 
-from .conftest import ISTANDAARDEN
+from .conftest import ISTANDAARDEN, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,8 @@ def test_the_conditions_and_constraints_are_those_of_the_regelrapport():
     assert set(judged) == set(CONDITIONS) and len(CONDITIONS) == 39
     assert set(RULES) == set(TECHNICAL) | set(CONDITIONS)
     for id, r in judged.items():
-        assert (r.category, r.retourcode, r.needs, r.standard) == ("xslt", "0001", None, None), id
+        assert (r.category, r.retourcode, r.needs) == ("xslt", "0001", None), id
+        assert r.releases == frozenset(names()), id
         assert r.messages == frozenset(CONDITIONS[id].split()), id
 
 
@@ -69,6 +71,11 @@ def test_rules_command_lists_them_all_as_implemented():
     assert {row["rule"] for row in rows} == set(RULES)
     assert all(row["status"].startswith("implemented") and row["summary"] for row in rows)
     assert {row["rule"] for row in rows if "regio profile" in row["status"]} == {"TR381", "TR418"}
+    where = {row["rule"]: row["where"] for row in rows}
+    file, line = where["TR358"].split(":")
+    assert file == "harness/validation/rules/inmessage.py"
+    assert "TR358" in (ROOT / file).read_text().splitlines()[int(line) - 1]  # its @rule line
+    assert {row["rule"]: row["releases"] for row in rows}["TR377"] == ["ijw-3.2"]
     text = CliRunner().invoke(main, ["rules"]).output
     assert "TR358  0001  in-message (0001)" in text and f"{len(RULES)} rules" in text
     assert "CS002  0001  in-message (0001)" in text and "CD087  0001" in text

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from harness.run.command import FEATURES
-from harness.steps.listing import step_functions, step_listing
+from ketentest.run.command import FEATURES
+from ketentest.steps.listing import step_functions, step_listing
 
 from .sut_support import FakeSut, set_text
 
@@ -22,7 +22,7 @@ SCENARIOS = sum(path.read_text(encoding="utf-8").count("\n  Scenario:")
 
 
 def ketentest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "harness.cli", "run", *args],
+    return subprocess.run([sys.executable, "-m", "ketentest", "run", *args],
                           capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
@@ -200,7 +200,7 @@ def test_a_gemeente_answering_a_vow_twice_fails_on_tr365(tmp_path):
 
 
 def test_simulate_prints_each_chain_with_verdicts_and_termijnen(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "simulate", "wijziging",
+    done = subprocess.run([sys.executable, "-m", "ketentest", "simulate", "wijziging",
                            "declaratie", "--profile", "regio-weigert-vow", "--today", TODAY],
                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -211,7 +211,7 @@ def test_simulate_prints_each_chain_with_verdicts_and_termijnen(tmp_path):
 
 
 def test_simulate_with_an_unknown_profile_says_so(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "simulate", "--profile",
+    done = subprocess.run([sys.executable, "-m", "ketentest", "simulate", "--profile",
                            "regio-bestaat-niet"], capture_output=True, text=True, cwd=tmp_path,
                           timeout=120)
     assert done.returncode == 1

@@ -532,7 +532,7 @@ def test_stuf_only_gemeente_completes_301_302_and_305_306():
         aanbieder_mailbox.append(env)
 
     def aanbieder_answers(env) -> bytes:
-        return to_bytes(answer(env.verdict, release(env.verdict.release), TODAY))
+        return to_bytes(answer(env.verdict, env.verdict.rel, TODAY))
 
     # 301 -> 302: the gemeente sends a Di01, the aanbieder's 302 comes back as a Du01
     di = build_di01(payload("301"), Systeem(GEMEENTE, "Wmo Applicatie"), AANBIEDER)

@@ -7,9 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TIJDELIJK = "20"  # RedenBeeindiging: temporary stop; any other reason is definitive
-VERWIJDERD = "13"  # RedenWijziging: the toewijzing is deleted
-MINUUT, UUR, EURO = "01", "04", "83"  # Eenheid
+from ..standard.codes import TIJDELIJK, UUR, VERWIJDERD
+
+
+def minuten(volume: int, eenheid: str | None) -> int:
+    """A volume in a comparable unit: hours count as 60 minutes (TR341 lets an uur
+    toewijzing be declared in minutes); every other unit stays as it is."""
+    return volume * 60 if eenheid == UUR else volume
+
+
+def levering_product(m, el) -> str:
+    """The product part of a StartProduct's or StopProduct's key (m: a message view, el the
+    StartProduct or StopProduct): the ToewijzingNummer, or (without one, outside
+    output/inspanning) categorie/code/ToewijzingIngangsdatum."""
+    nummer = m.text(el, "ToewijzingNummer")
+    if nummer:
+        return nummer
+    return "/".join(v or "" for v in (m.text(el, "Product/Categorie"),
+                                      m.text(el, "Product/Code"),
+                                      m.text(el, "ToewijzingIngangsdatum")))
 
 
 @dataclass(slots=True)

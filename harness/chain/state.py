@@ -16,30 +16,11 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, fields
 
-from ..standard import registry
 from ..validation.findings import Level, Verdict
 from ..validation.message import Message, local
-from .records import UUR, Declaratie, Prestatie, Start, Stop, Toewijzing, Verzoek
-
-NIEUW, VERWIJDEREN = "1", "3"  # StatusAanlevering (2 "gewijzigd" is not used)
-IN_ONDERZOEK, AFGEWEZEN = "2", "1"  # VerzoekAntwoord
-
-
-def minuten(volume: int, eenheid: str | None) -> int:
-    """A volume in a comparable unit: hours count as 60 minutes (TR341 lets an uur
-    toewijzing be declared in minutes); every other unit stays as it is."""
-    return volume * 60 if eenheid == UUR else volume
-
-
-def levering_product(m: Message, el) -> str:
-    """The product part of a StartProduct's or StopProduct's key: the ToewijzingNummer, or
-    (without one, outside output/inspanning) categorie/code/ToewijzingIngangsdatum."""
-    nummer = m.text(el, "ToewijzingNummer")
-    if nummer:
-        return nummer
-    return "/".join(v or "" for v in (m.text(el, "Product/Categorie"),
-                                      m.text(el, "Product/Code"),
-                                      m.text(el, "ToewijzingIngangsdatum")))
+from ..standard.codes import GOEDGEKEURD, IN_ONDERZOEK, VERWIJDEREN
+from .records import (Declaratie, Prestatie, Start, Stop, Toewijzing, Verzoek, levering_product,
+                      minuten)
 
 
 class ChainState:
@@ -132,10 +113,9 @@ class ChainState:
     def record(self, verdict: Verdict) -> bool:
         """Take a judged message into the state if the receiver processes it. Returns whether
         the state changed."""
-        if verdict.root is None or verdict.message is None:
+        if verdict.view is None:
             return False
-        rel = registry.release(verdict.release)
-        m = Message(verdict.root, rel, rel.by_name[verdict.message])
+        m = verdict.view
         if m.definition.kind != "heen":
             return False  # retour messages answer; they change nothing in the chain
         if m.id == "323":
@@ -257,7 +237,7 @@ class ChainState:
             if antwoord is not None else set()
         listed = {p.referentie for p in m.prestaties}
         for p in d.prestaties:
-            whole = antwoord is None or (not listed and "8001" not in codes)
+            whole = antwoord is None or (not listed and GOEDGEKEURD not in codes)
             if p.goedgekeurd and (whole or p.referentie in listed):
                 self._reject(p)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import factory
 
 from ..standard import release
+from ..standard.registry import DEFAULT
 from .values import TODAY
 
 
 def default_release():
-    return release("iwmo-3.2")
+    return release(DEFAULT)
 
 
 class DataFactory(factory.DictFactory):

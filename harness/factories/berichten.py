@@ -14,11 +14,13 @@ import factory
 from lxml import etree
 
 from ..standard import release
+from ..standard.registry import DEFAULT
+from ..standard.codes import GEEN_OPMERKING
 from ..standard.model import Element, Release
 from . import values
 from .base import DataFactory, inherit
 from .declaratie import DeclaratieAntwoordFactory, DeclaratieFactory
-from .header import NO_REMARK, DeclaratieAntwoordHeaderFactory, HeaderFactory, RetourHeaderFactory
+from .header import DeclaratieAntwoordHeaderFactory, HeaderFactory, RetourHeaderFactory
 from .levering import StartClientFactory, StopClientFactory
 from .render import render
 from .toewijzing import ToewijzingClientFactory
@@ -149,7 +151,7 @@ def retour_factory(heen_factory: type[BerichtFactory], retour_id: str, body: str
     params = type("Params", (), {
         "message": retour_id,
         "heen": _heen(heen_factory, (0, 2)),  # answered within 3 werkdagen
-        "retourcodes": (NO_REMARK,),
+        "retourcodes": (GEEN_OPMERKING,),
     })
     return type(f"Retour{retour_id}Factory", (BerichtFactory,), {
         "Params": params,
@@ -184,7 +186,7 @@ HEEN = {"301": ToewijzingBerichtFactory, "305": StartBerichtFactory, "307": Stop
 def _retours() -> dict[str, type]:
     """A retour factory per retour message of the catalogue (the same ids in iWmo and iJw)."""
     out = {}
-    for msg in release("iwmo-3.2").messages.values():
+    for msg in release(DEFAULT).messages.values():
         if msg.kind == "retour":
             out[msg.id] = retour_factory(HEEN[msg.partner], msg.id, msg.body.name)
     return out

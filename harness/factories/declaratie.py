@@ -6,12 +6,11 @@ from datetime import date
 
 import factory
 
-from ..chain.records import EURO
+from ..standard.codes import EURO, GOEDGEKEURD
 from . import values
 from .base import DataFactory, build_list, default_release, items
 from .product import Product, catalogus, products
 
-APPROVED = "8001"
 
 
 def signed(bedrag: dict) -> int:
@@ -136,4 +135,4 @@ class DeclaratieAntwoordFactory(factory.DictFactory):
         lambda o: dict(o.declaratie["TotaalIngediendBedrag"]))
     TotaalToegekendBedrag = factory.LazyAttribute(
         lambda o: dict(o.declaratie["TotaalIngediendBedrag"]))
-    RetourCodes = factory.LazyFunction(lambda: {"RetourCode": [APPROVED]})
+    RetourCodes = factory.LazyFunction(lambda: {"RetourCode": [GOEDGEKEURD]})

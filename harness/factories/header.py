@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import factory
 
+from ..standard.codes import GEEN_OPMERKING
 from . import values
 from .base import DataFactory
 
-NO_REMARK = "0200"
 
 
 def xsd_versie(rel) -> dict:
@@ -74,4 +74,4 @@ class DeclaratieAntwoordHeaderFactory(HeaderFactory):
     DeclaratieIdentificatie = factory.LazyAttribute(
         lambda o: dict(o.declaratie["BerichtIdentificatie"]))
     XsdVersieDeclaratie = factory.LazyAttribute(lambda o: dict(o.declaratie["XsdVersie"]))
-    RetourCodes = factory.LazyFunction(lambda: {"RetourCode": [NO_REMARK]})
+    RetourCodes = factory.LazyFunction(lambda: {"RetourCode": [GEEN_OPMERKING]})

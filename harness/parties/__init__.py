@@ -7,12 +7,11 @@ on request return the Outgoing message to send:
 - ``SimulatedGemeente``: ``toewijzing``, ``wijziging``, ``intrekking``, ``verwijdering``;
 - ``SimulatedAanbieder``: ``start``, ``stop``, ``vot``, ``vow``, ``declaratie``.
 
-``Simulation`` runs the two against each other in memory on a werkdagen clock.
+On the exchange they are played by `ketentest.agent.ExchangeAgent`; the tests also run them
+against each other in memory (`tests/simulation.py`).
 """
 from .aanbieder import SimulatedAanbieder
 from .base import Outgoing, Received
 from .gemeente import SimulatedGemeente
-from .simulation import Delivery, Simulation
 
-__all__ = ["Delivery", "Outgoing", "Received", "SimulatedAanbieder", "SimulatedGemeente",
-           "Simulation"]
+__all__ = ["Outgoing", "Received", "SimulatedAanbieder", "SimulatedGemeente"]

@@ -18,8 +18,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..chain.records import EURO, MINUUT, TIJDELIJK, UUR
-from ..chain.state import NIEUW, VERWIJDEREN
+from ..standard.codes import EURO, MINUUT, NIEUW, TIJDELIJK, UUR, VERWIJDEREN
 from ..factories import data as factory_data
 from ..factories.levering import STOP_VOLGENS_PLAN as VOLGENS_PLAN
 from ..factories.values import month_end, previous_month
@@ -50,8 +49,7 @@ class SimulatedAanbieder(Party):
     answers = frozenset({"301", "319", "306", "308", "316", "318", "325"})
 
     def __init__(self, profile, rel, agb: str, gemeentecode: str, kalender=None):
-        super().__init__(profile, rel, gemeentecode, agb,
-                         **({"kalender": kalender} if kalender else {}))
+        super().__init__(profile, rel, gemeentecode, agb, kalender)
         self.clients: dict[str, dict] = {}  # bsn -> Client as the 305/307/315 name it
         self.toewijzingen: dict[str, dict[int, dict]] = {}  # bsn -> nummer -> ToegewezenProduct
         self.leveringen: dict[tuple[str, int], list[Levering]] = {}

@@ -73,11 +73,11 @@ class Party:
     answers: frozenset[str] = frozenset()  # message ids this party receives
 
     def __init__(self, profile: Profile, rel: Release | str, gemeentecode: str,
-                 aanbieder_agb: str, kalender: Kalender = KALENDER):
+                 aanbieder_agb: str, kalender: Kalender | None = None):
         self.profile = profile
         self.release = get_release(rel) if isinstance(rel, str) else rel
         self.gemeente, self.aanbieder = gemeentecode, aanbieder_agb
-        self.kalender = kalender
+        self.kalender = kalender or profile.kalender  # the regio's werkdagen
         self.inbox: list[Received] = []
         self.sent: list[Outgoing] = []
 

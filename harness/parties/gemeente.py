@@ -11,13 +11,12 @@ import itertools
 from dataclasses import replace
 from datetime import date, time, timedelta
 
-from ..chain.records import VERWIJDERD
+from ..standard.codes import AFGEWEZEN, IN_ONDERZOEK, VERWIJDERD
 from ..factories import data as factory_data
 from ..profiles import RegioProduct, VerzoekBeleid
 from ..validation.findings import Level, Verdict
 from .base import Outgoing, Party
 
-VERZOEK_AFGEWEZEN, IN_ONDERZOEK = "1", "2"
 NIEUWE_AANVRAAG, STAPELING = "1", "6"  # LDT_RedenAfwijzingVerzoek
 # LDT_RedenWijziging
 VERLENGING, VERKORTING, DOOR_AANBIEDER = "04", "05", "12"  # LDT_RedenWijziging
@@ -93,7 +92,7 @@ class SimulatedGemeente(Party):
             out.append(grant(final))
         else:
             reden = beleid.reden if not beleid.toewijzen else STAPELING
-            out.append(self._antwoord(referentie, VERZOEK_AFGEWEZEN, reden, final))
+            out.append(self._antwoord(referentie, AFGEWEZEN, reden, final))
         return out
 
     def _vot(self, d: dict, today: date) -> list[Outgoing]:

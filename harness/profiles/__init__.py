@@ -23,7 +23,9 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ..clock import KALENDER, Kalender
 from ..standard import release
+from ..standard.registry import find_release
 from ..standard.cbs import gemeentecodes
 from ..standard.model import Release
 from ..validation.rules import Context, ContractProduct
@@ -91,7 +93,7 @@ class Termijnen:
 @dataclass(frozen=True)
 class Profile:
     naam: str
-    release: str  # '3.2'
+    release: str  # the version, as the release's tables name it
     gemeenten: tuple[str, ...]
     producten: tuple[RegioProduct, ...]
     vot: VerzoekBeleid
@@ -100,6 +102,7 @@ class Profile:
     stapeling_standaard: str = "toegestaan"
     stapeling_uitzonderingen: frozenset[frozenset[str]] = frozenset()
     toetsing: str = "alle_regels"  # declaraties: alle_regels | contract
+    kalender: Kalender = KALENDER  # the regio's werkdagen
     source: str = "<profile>"
 
     def products(self, standard: str | None = None) -> dict[tuple[str, str], ContractProduct]:
@@ -246,9 +249,9 @@ def _semantic_problems(doc: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _standard_of(categorie: str) -> str:
+def _standard_of(categorie: str, version: str) -> str:
     for std in ("iwmo", "ijw"):
-        if categorie in release(f"{std}-3.2").simple["LDT_ProductCategorie"].codes:
+        if categorie in find_release(std, version).simple["LDT_ProductCategorie"].codes:
             return std
     raise AssertionError(categorie)  # the schema allows only the releases' categories
 
@@ -263,7 +266,7 @@ def _build(doc: dict, source: str) -> Profile:
         naam=doc["naam"], release=doc["release"], gemeenten=tuple(doc["gemeenten"]),
         producten=tuple(RegioProduct(
             p["categorie"], p["code"], int(Decimal(p["tarief"]) * 100), p["eenheid"],
-            p.get("frequentie"), p["financiering"], _standard_of(p["categorie"]))
+            p.get("frequentie"), p["financiering"], _standard_of(p["categorie"], doc["release"]))
             for p in doc["producten"]),
         vot=beleid(doc["verzoeken"]["vot"]), vow=beleid(doc["verzoeken"]["vow"]),
         termijnen=Termijnen(**doc["termijnen"]),
@@ -272,6 +275,7 @@ def _build(doc: dict, source: str) -> Profile:
         stapeling_uitzonderingen=frozenset(frozenset(pair) for pair in
                                            matrix.get(exceptions_key) or []),
         toetsing=(doc.get("declaraties") or {}).get("toetsing", "alle_regels"),
+        kalender=Kalender(**(doc.get("kalender") or {})),
         source=source)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..standard import release
+from ..clock import BEVRIJDINGSDAG
+from ..standard.registry import names, release, versions
 
 FINANCIERING = ("output", "inspanning", "trajectfinanciering")
 BESLUIT = ("toewijzen", "afwijzen")
@@ -18,8 +19,8 @@ STAPELING = ("toegestaan", "verboden")
 
 def _codes(type_name: str, *standards: str) -> list[str]:
     found: list[str] = []
-    for std in standards:
-        for code in release(f"{std}-3.2").simple[type_name].codes:
+    for name in (n for std in standards for n in names(std)):
+        for code in release(name).simple[type_name].codes:
             if code not in found:
                 found.append(code)
     return found
@@ -118,13 +119,14 @@ def profile_schema() -> dict:
         "title": "ketentest regio profile",
         "type": "object",
         "description": "a regio profile: naam, release, gemeenten, producten, verzoeken, "
-                       "termijnen, and optionally stapelmatrix and declaraties",
+                       "termijnen, and optionally stapelmatrix, declaraties and kalender",
         "additionalProperties": False,
         "required": ["naam", "release", "gemeenten", "producten", "verzoeken", "termijnen"],
         "properties": {
             "naam": {"type": "string", "minLength": 1,
                      "description": "the regio's name, e.g. Regio Holland Rijnland"},
-            "release": {"enum": ["3.2"], "description": "the release of iWmo/iJw: \"3.2\""},
+            "release": {"enum": versions(), "description": "the release of iWmo/iJw, quoted: "
+                        + " or ".join(f'"{v}"' for v in versions())},
             "gemeenten": {
                 "type": "array", "minItems": 1, "uniqueItems": True,
                 "description": "the regio's gemeenten as a list of CBS gemeentecodes",
@@ -166,6 +168,13 @@ def profile_schema() -> dict:
                     "na_onderzoek": _werkdagen("delay of the final answer after a 319 "
                                                "in onderzoek (default 20)"),
                 }},
+            "kalender": {
+                "type": "object", "additionalProperties": False,
+                "description": "the regio's werkdagen: bevrijdingsdag lustrum or jaarlijks",
+                "properties": {
+                    "bevrijdingsdag": {"enum": list(BEVRIJDINGSDAG),
+                                       "description": "lustrum (5 May off in 2025, 2030, ...: "
+                                                      "the default) or jaarlijks (every year)"}}},
             "declaraties": {
                 "type": "object", "additionalProperties": False,
                 "description": "the declaration policy: toetsing alle_regels or contract",

@@ -11,6 +11,7 @@ from importlib import resources
 
 import yaml
 
+from .codes import Role
 from .model import UNBOUNDED, Element, MessageDef, Release, TableError, read_elements, read_simple
 
 ROLE_CODE_TYPE = {"gemeente": "LDT_Gemeente", "aanbieder": "LDT_AgbCode"}
@@ -77,7 +78,8 @@ def load_release(name: str, standard: str, version: str, prefix: str, data_dir: 
         ns = namespace(standard, version, f"{local}{id_}")
         root = Element("Bericht", children=(head, body))
         return MessageDef(id=id_, name=f"{prefix}{id_}", title=title, berichtcode=code,
-                          sender=sender, kind=kind, partner=partner, namespace=ns, root=root)
+                          sender=Role(sender), kind=kind, partner=partner, namespace=ns,
+                          root=root)
 
     for id_, spec in table.items():
         id_ = str(id_)

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from .codes import Role
+
 UNBOUNDED = None
 
 # Key grammar of a table entry: Name, cardinality suffix, optional ! (berichtklasse), @standard.
@@ -87,15 +89,15 @@ class MessageDef:
     name: str  # 'WMO301' / 'JW301'
     title: str
     berichtcode: int
-    sender: str  # gemeente | aanbieder: who sends it over the exchange
+    sender: Role  # who sends it over the exchange
     kind: str  # heen | retour
     partner: str | None  # retour of a heen message, heen of a retour, 323 <-> 325
     namespace: str
     root: Element  # the Bericht element: Header + body
 
     @property
-    def receiver(self) -> str:
-        return "aanbieder" if self.sender == "gemeente" else "gemeente"
+    def receiver(self) -> Role:
+        return self.sender.other
 
     @property
     def header(self) -> Element:

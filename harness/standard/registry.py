@@ -1,4 +1,6 @@
-"""The releases ketentest knows. A later release is one more entry in RELEASES plus its tables."""
+"""The releases ketentest knows: the only list of them. A later release is a folder of tables
+under `data/` plus one entry in RELEASES (and DEFAULT when it becomes the one used when none is
+named); rules say to which releases they belong with `@rule(..., releases=...)`."""
 from __future__ import annotations
 
 import re
@@ -26,6 +28,8 @@ RELEASES = {
     )
 }
 
+DEFAULT = "iwmo-3.2"  # the release of a session, run or example when none is named
+
 _NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/(?P<std>[a-z]+)/(?P<ver>\d+_\d+)/")
 
 
@@ -40,6 +44,33 @@ def release(name: str) -> Release:
 
 def all_releases() -> list[Release]:
     return [release(n) for n in RELEASES]
+
+
+def names(standard: str | None = None) -> tuple[str, ...]:
+    """The names of the known releases (of one standard: 'iwmo' or 'ijw')."""
+    return tuple(n for n, s in RELEASES.items() if standard in (None, s.standard))
+
+
+def versions() -> list[str]:
+    """The release versions as a regio profile names them ('3.2'), oldest first."""
+    return sorted({s.version for s in RELEASES.values()},
+                  key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def namespace_pattern() -> str:
+    """The root namespaces of the known messages, for a person to read."""
+    standards = "|".join(dict.fromkeys(s.standard for s in RELEASES.values()))
+    vers = "|".join(v.replace(".", "_") for v in versions())
+    prefixes = "|".join(dict.fromkeys(f"{s.prefix.lower()}NNN" for s in RELEASES.values()))
+    return f"http://www.istandaarden.nl/{{{standards}}}/{{{vers}}}/{{{prefixes}}}/schema"
+
+
+def find_release(standard: str, version: str) -> Release:
+    """The release of `standard` ('iwmo', 'ijw') with `version`."""
+    for s in RELEASES.values():
+        if s.standard == standard and s.version == version:
+            return release(s.name)
+    raise KeyError(f"no release {version} of {standard}; known: {', '.join(RELEASES)}")
 
 
 def identify(namespace: str | None) -> tuple[Release, MessageDef] | None:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..standard.codes import FILLERS
+
+if TYPE_CHECKING:
+    from ..standard.model import MessageDef, Release
+    from .message import Message
 
 # Codes a retour carries on classes that did not break a rule; not reported as retourcodes.
-NEUTRAL_CODES = frozenset({"0200", "0233"})
 
 
 class Level(str, Enum):
@@ -47,12 +52,30 @@ class Finding:
 
 @dataclass
 class Verdict:
+    """What a receiver would answer, holding what it judged: the message's definition and
+    release (once its namespace names one) and, for a schema-valid message, the parsed view
+    the rules read (`view`), from which the retour message, the chain state and the exchange's
+    journal read it again. Names (WMO301, iwmo-3.2) only in `message`, `release` and JSON."""
+
     file: str
-    message: str | None = None  # WMO301
-    release: str | None = None  # iwmo-3.2
+    definition: MessageDef | None = None
+    rel: Release | None = None
     findings: list[Finding] = field(default_factory=list)
     not_assessed: list[str] = field(default_factory=list)  # rules without the data to judge
-    root: Any = field(default=None, repr=False)  # the parsed message, for the retour builder
+    view: Message | None = field(default=None, repr=False)  # the schema-valid message, parsed
+
+    @property
+    def message(self) -> str | None:  # WMO301
+        return self.definition.name if self.definition else None
+
+    @property
+    def release(self) -> str | None:  # iwmo-3.2
+        return self.rel.name if self.rel else None
+
+    @property
+    def root(self):
+        """The parsed message's root element (schema-valid messages only)."""
+        return self.view.root if self.view is not None else None
 
     @property
     def level(self) -> Level:
@@ -71,7 +94,7 @@ class Verdict:
             return []
         codes = []
         for f in self.findings:
-            if f.retourcode and f.retourcode not in NEUTRAL_CODES and f.retourcode not in codes:
+            if f.retourcode and f.retourcode not in FILLERS and f.retourcode not in codes:
                 codes.append(f.retourcode)
         return codes
 

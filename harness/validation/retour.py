@@ -19,12 +19,12 @@ from datetime import date
 
 from lxml import etree
 
+from ..standard.codes import GEEN_OPMERKING, GOEDGEKEURD, NIET_BEOORDEELD, TECHNISCHE_FOUT
 from ..standard.model import Element, MessageDef, Release
 from .findings import Level, Verdict
 from .message import Message, local
 from .xsdcheck import element_at
 
-NO_REMARK, NOT_ASSESSED, TECHNICAL, APPROVED = "0200", "0233", "0001", "8001"
 XSLT_VERSIE = "1.0.0"
 
 
@@ -35,9 +35,9 @@ def new_identificatie() -> str:
 def answer(verdict: Verdict, rel: Release, today: date, identificatie: str | None = None):
     """The retour message or 325 for a judged heen message, or None when there is none to send
     (refused by the exchange, or a message that is itself an answer)."""
-    if verdict.root is None or verdict.message is None:  # refused by the exchange: no answer
+    if verdict.view is None:  # refused by the exchange: no answer
         return None
-    msg = rel.by_name[verdict.message]
+    msg = verdict.definition
     identificatie = identificatie or new_identificatie()
     if msg.kind == "heen" and msg.id == "323":
         root = _declaratie_antwoord(verdict, rel, msg, today, identificatie)
@@ -68,11 +68,11 @@ def _header_codes(verdict: Verdict, rel: Release, msg: MessageDef, heen_header, 
     """Put the answer header's RetourCodes. Returns the codes per class and the header's own;
     (None, None) when an in-message rule broke and only the header with 0001 is sent."""
     if verdict.level is Level.XSLT:
-        _codes(header, ns, [TECHNICAL])
+        _codes(header, ns, [TECHNISCHE_FOUT])
         return None, None
     by_class = _codes_by_class(verdict, rel, msg)
     header_codes = by_class.pop(heen_header, None)
-    _codes(header, ns, header_codes or [NO_REMARK])
+    _codes(header, ns, header_codes or [GEEN_OPMERKING])
     return by_class, header_codes
 
 
@@ -139,7 +139,7 @@ def _with_codes(el, definition: Element, by_class: dict, msg, ns, rejected_above
     for child in el:
         out.append(_with_codes(child, definition.child(local(child)), by_class, msg, ns, below))
     if definition.klasse:
-        _codes(out, ns, codes or [NOT_ASSESSED if rejected_above else NO_REMARK])
+        _codes(out, ns, codes or [NIET_BEOORDEELD if rejected_above else GEEN_OPMERKING])
     return out
 
 
@@ -183,7 +183,7 @@ def _declaratie_antwoord(verdict: Verdict, rel: Release, msg: MessageDef, today:
     _amount(body, "TotaalIngediendBedrag", ns, rel, ingediend)
     if verdict.accepted:
         _amount(body, "TotaalToegekendBedrag", ns, rel, ingediend)
-        _codes(body, ns, [APPROVED])
+        _codes(body, ns, [GOEDGEKEURD])
         return root
     if header_codes or declaratie_codes:
         _amount(body, "TotaalToegekendBedrag", ns, rel, 0)
@@ -201,11 +201,11 @@ def _declaratie_antwoord(verdict: Verdict, rel: Release, msg: MessageDef, today:
         prestaties = etree.SubElement(out, f"{{{ns}}}Prestaties")
         for p, codes in rejected:
             copied = _renamed(p, msg.namespace, ns)
-            _codes(copied, ns, codes or [NOT_ASSESSED])
+            _codes(copied, ns, codes or [NIET_BEOORDEELD])
             prestaties.append(copied)
             rejected_total += m.amount(m.get(p, "IngediendBedrag"))
-        _codes(out, ns, client_codes or [NO_REMARK])
+        _codes(out, ns, client_codes or [GEEN_OPMERKING])
     _amount(body, "TotaalToegekendBedrag", ns, rel, ingediend - rejected_total)
     body.append(clienten)
-    _codes(body, ns, [NO_REMARK])
+    _codes(body, ns, [GEEN_OPMERKING])
     return root

@@ -15,13 +15,13 @@ from pathlib import Path
 from lxml import etree
 
 from ..standard import identify
+from ..standard.registry import namespace_pattern
 from . import intake, xsdcheck
 from .findings import Finding, Level, Verdict
 from .message import Message
 from .rules import Context, not_assessed, run_rules
 from .schemas import BuiltinSchemas
 
-KNOWN_PATTERN = "http://www.istandaarden.nl/{iwmo|ijw}/3_2/{wmoNNN|jwNNN}/schema"
 # Judging a large declaratie allocates some 100,000 objects and no reference cycles; Python's
 # cyclic collector would walk them all again and again (measured: it doubles the rule time of
 # a 25,000-prestatie 323). It is paused while a large message is judged, across threads.
@@ -70,19 +70,19 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
     found = identify(namespace)
     rel, msg = found if found else (None, None)
     if msg:
-        verdict.message, verdict.release = msg.name, rel.name
+        verdict.definition, verdict.rel = msg, rel
     schema = schemas.schema_for(namespace) if namespace else None
     if schema is None:
         verdict.findings = [Finding(
             "XSD", Level.XSD, "/" + etree.QName(root).localname,
             f"No schema for root namespace {namespace!r} in the {schemas.description}: this is not "
-            f"a known iWmo/iJw message. Expected a Bericht in {KNOWN_PATTERN}.")]
+            f"a known iWmo/iJw message. Expected a Bericht in {namespace_pattern()}.")]
         return verdict
     verdict.findings = xsdcheck.check(root, schema, rel, msg)
     if verdict.findings or msg is None:
         return verdict
-    verdict.root = root
-    message, ctx = Message(root, rel, msg), context or Context()
+    verdict.view = message = Message(root, rel, msg)
+    ctx = context or Context()
     verdict.findings = run_rules(message, ctx, "xslt")
     if not verdict.findings:  # a receiver stops at the first level that fails
         verdict.findings = run_rules(message, ctx, "extern") + run_rules(message, ctx, "chain")

@@ -31,6 +31,7 @@ from typing import Callable, Protocol
 from lxml import etree
 
 from harness.standard import find_message
+from harness.standard.registry import versions
 from harness.validation import intake
 from harness.validation.findings import Level, Verdict
 from harness.validation.validator import judge as judge_payload
@@ -279,7 +280,8 @@ def _functie_fault(sg: Stuurgegevens, verdict: Verdict, where: str) -> StufFault
         if msg.name != sg.functie:  # find_message is lenient ('wmo301', 'iwmo-3.2:301')
             raise KeyError(sg.functie)
     except KeyError:
-        return StufFault("IB240", f"functie {sg.functie!r} is not an iWmo/iJw 3.2 message type.",
+        return StufFault("IB240", f"functie {sg.functie!r} is not an iWmo/iJw "
+                         f"{' or '.join(versions())} message type.",
                          path, "Name the payload's message, e.g. WMO301 or JW302.", sg)
     wanted = "Du01" if msg.kind == "retour" else "Di01"
     if sg.berichtcode != wanted:

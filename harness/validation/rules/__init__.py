@@ -8,11 +8,14 @@ Categories follow the published rule table: `xslt` (in-message, retourcode 0001)
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from ...standard import registry
 from ...standard.cbs import gemeentecodes
 from ..findings import Finding, Level
 from ..message import Message
@@ -58,17 +61,26 @@ class Rule:
     retourcode: str | None  # None: the rule has no code of its own (325 rules: no retour)
     messages: frozenset[str]  # message ids: '301', '323', ...
     check: Check
+    releases: frozenset[str]  # the releases the rule belongs to ('ijw-...' only: iJw's own)
     needs: str | None = None  # 'profile': judged only when the context has a product list
-    standard: str | None = None  # 'ijw': the rule exists in that standard only
 
     @property
     def summary(self) -> str:
         first_paragraph = (self.check.__doc__ or "").strip().split("\n\n")[0]
         return " ".join(first_paragraph.split())
 
+    @property
+    def where(self) -> str:
+        """Where the rule is judged: 'harness/validation/rules/inmessage.py:123'."""
+        fn = inspect.unwrap(self.check)
+        file = Path(inspect.getsourcefile(fn) or "?")
+        parts = file.parts
+        shown = "/".join(parts[parts.index("harness"):]) if "harness" in parts else str(file)
+        return f"{shown}:{inspect.getsourcelines(fn)[1]}"
+
     def applies(self, message: Message, ctx: Context) -> bool:
         return (message.id in self.messages
-                and self.standard in (None, message.release.standard)
+                and message.release.name in self.releases
                 and (self.needs != "profile" or bool(ctx.products))
                 and (self.category != "chain" or ctx.state is not None))
 
@@ -86,12 +98,17 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, category: str, retourcode: str | None, messages: str, needs: str | None = None,
-         standard: str | None = None):
-    """Register a rule function: @rule("TR358", "xslt", "0001", "323")."""
+         releases: Iterable[str] | None = None):
+    """Register a rule function: @rule("TR358", "xslt", "0001", "323"). `releases`: the names
+    of the releases the rule belongs to (`registry.names("ijw")` for an iJw-only rule); every
+    known release when left out."""
     def register(fn: Check) -> Check:
         assert id not in RULES, f"{id} registered twice"
-        RULES[id] = Rule(id, category, retourcode, frozenset(messages.split()), fn, needs,
-                         standard)
+        known = frozenset(registry.names())
+        belongs = known if releases is None else frozenset(releases)
+        assert belongs <= known, f"{id}: unknown releases {sorted(belongs - known)}"
+        RULES[id] = Rule(id, category, retourcode, frozenset(messages.split()), fn, belongs,
+                         needs)
         return fn
     return register
 

@@ -17,7 +17,7 @@ from datetime import date
 from itertools import compress
 from operator import itemgetter
 
-from ...chain.records import EURO, VERWIJDERD
+from ...standard.codes import EURO, VERWIJDERD
 from ..message import Message
 from . import rule
 from .inmessage import geboortedata

@@ -2,7 +2,7 @@
 gemeentecodes, and a regio's product list and tariffs. A break gives the rule's own code."""
 from __future__ import annotations
 
-from ...chain.records import EURO, MINUUT, UUR
+from ...standard.codes import EURO, MINUUT, UUR
 from ..message import Message
 from . import rule
 

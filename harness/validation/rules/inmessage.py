@@ -13,6 +13,7 @@ from operator import itemgetter, le
 
 from lxml import etree
 
+from ...standard.registry import names
 from ..message import Message, local
 from . import rule
 
@@ -304,7 +305,7 @@ def tr358(m: Message, ctx):
                          f" but the prestaties add up to {abs(expected)} {sign}.")
 
 
-@rule("TR377", "xslt", "0001", "319", standard="ijw")
+@rule("TR377", "xslt", "0001", "319", releases=names("ijw"))
 def tr377(m: Message, ctx):
     """With RedenAfwijzingVerzoek 8 (woonplaatsbeginsel) the Woonplaatsbeginsel class is there."""
     if m.text(m.body, "RedenAfwijzingVerzoek") == "8" and m.get(m.body, "Woonplaatsbeginsel") is None:
@@ -348,7 +349,7 @@ def tr386(m: Message, ctx):
         yield el, f"The same product is requested in {Message.path(other)} for an overlapping period."
 
 
-@rule("TR409", "xslt", "0001", "319", standard="ijw")
+@rule("TR409", "xslt", "0001", "319", releases=names("ijw"))
 def tr409(m: Message, ctx):
     """Without RedenAfwijzingVerzoek 8 there is no Woonplaatsbeginsel class."""
     if m.text(m.body, "RedenAfwijzingVerzoek") != "8" and m.get(m.body, "Woonplaatsbeginsel") is not None:

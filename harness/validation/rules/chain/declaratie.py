@@ -12,8 +12,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from ....chain.records import MINUUT, UUR
-from ....chain.state import minuten
+from ....chain.records import minuten
+from ....standard.codes import MINUUT, UUR
 from ...message import Message
 from .. import rule
 

@@ -7,8 +7,8 @@ a new 305 with a new Begindatum. Corrections delete (StatusAanlevering 3) and se
 """
 from __future__ import annotations
 
-from ....chain.records import TIJDELIJK
-from ....chain.state import NIEUW, VERWIJDEREN, levering_product
+from ....chain.records import levering_product
+from ....standard.codes import NIEUW, TIJDELIJK, VERWIJDEREN
 from ...message import Message
 from .. import rule
 

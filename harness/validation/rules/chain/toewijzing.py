@@ -1,7 +1,7 @@
 """Cross-message rules on the toewijzing (301)."""
 from __future__ import annotations
 
-from ....chain.records import VERWIJDERD
+from ....standard.codes import VERWIJDERD
 from ...message import Message
 from .. import rule
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ....chain.state import IN_ONDERZOEK
+from ....standard.codes import IN_ONDERZOEK
 from ...message import Message
 from .. import rule
 from ..inmessage import _overlaps

@@ -25,6 +25,8 @@ from typing import TextIO
 
 import requests
 
+from harness.standard.codes import Role
+
 from .keten import ChainFailure
 
 # The actions a system under test performs, with what a person is asked to do.
@@ -67,7 +69,7 @@ class SutDriver:
         return {"action": action, "role": self.role, "exchange": keten.client.url,
                 "session": keten.session, "code": keten.codes[self.role],
                 "token": keten.tokens[self.role],
-                "other_code": keten.codes["aanbieder" if self.role == "gemeente" else "gemeente"],
+                "other_code": keten.codes[Role(self.role).other],
                 "today": keten.today.isoformat(), "release": keten.release,
                 "profile": keten.profile_name,
                 **{k: "" if v is None else str(v) for k, v in params.items()}}

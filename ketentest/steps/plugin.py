@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ..run.run import RELEASES, SUTS, Run
+from harness.standard.registry import DEFAULT, RELEASES
+
+from ..run.run import SUTS, Run
 from ..run.sut import parse_triggers
 
 
@@ -18,7 +20,7 @@ def pytest_addoption(parser) -> None:
     g.addoption("--ketentest-admin-token", metavar="TOKEN", help="the exchange's admin token")
     g.addoption("--ketentest-sut", choices=SUTS, default="none",
                 help="the system under test: which party the harness does not play")
-    g.addoption("--ketentest-release", choices=RELEASES, default="iwmo-3.2")
+    g.addoption("--ketentest-release", choices=list(RELEASES), default=DEFAULT)
     g.addoption("--ketentest-profile", default="regio-accepteert", metavar="P",
                 help="regio profile (name or YAML) for 'Gegeven een keten'")
     g.addoption("--ketentest-today", metavar="YYYY-MM-DD", help="first day of each scenario")

@@ -15,8 +15,8 @@ from datetime import date
 
 import requests
 
-from ..chain import ChainState, judge
-from .base import Outgoing, Party
+from harness.chain import ChainState, judge
+from harness.parties.base import Outgoing, Party
 
 XML = "application/xml"
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.standard.registry import DEFAULT
+
 from .record import Recorder
 
 FEATURES = Path(__file__).resolve().parents[1] / "features"  # the shipped library
@@ -24,7 +26,7 @@ class RunOptions:
     sut: str = "none"
     exchange: str | None = None
     admin_token: str | None = None
-    release: str = "iwmo-3.2"
+    release: str = DEFAULT
     profile: str = "regio-accepteert"
     tags: str | None = None
     triggers: list[str] = field(default_factory=list)

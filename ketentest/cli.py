@@ -8,14 +8,17 @@ from pathlib import Path
 
 import click
 
-from . import __version__, factories
-from .chain import ChainState
-from .standard import RELEASES, all_releases, find_message, release
-from .standard.xsd import xsd_files
-from .standard.sample import to_bytes
-from .validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError, Verdict,
-                         judge, judge_file)
-from .validation.retour import answer
+from harness import factories
+from harness.chain import ChainState
+from harness.standard import RELEASES, all_releases, find_message, release
+from harness.standard.registry import DEFAULT
+from harness.standard.sample import to_bytes
+from harness.standard.xsd import xsd_files
+from harness.validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError,
+                                Verdict, judge, judge_file)
+from harness.validation.retour import answer
+
+from . import __version__
 
 LEVEL_MEANING = {
     Level.XML: "not well-formed or unsafe XML: the exchange refuses it, no retour message",
@@ -27,7 +30,7 @@ LEVEL_MEANING = {
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ketentest")
+@click.version_option(__version__, "--version", "-V", prog_name="ketentest")
 def main():
     """ketentest: conformance harness and mock exchange for iWmo / iJw 3.2."""
 
@@ -125,7 +128,7 @@ def validate(fmt, schema_dir, today, retour_dir, chain, files):
 
 
 def _write_answer(verdict: Verdict, folder: Path, today: date, quiet: bool) -> None:
-    root = answer(verdict, release(verdict.release), today) if verdict.release else None
+    root = answer(verdict, verdict.rel, today) if verdict.rel else None
     if root is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
@@ -150,8 +153,8 @@ def rules(fmt):
         status = "implemented" + (" (judged with a regio profile)" if r.needs else
                                   " (judged with --chain)" if r.category == "chain" else "")
         rows.append({"rule": r.id, "category": r.category, "retourcode": r.retourcode,
-                     "messages": sorted(r.messages), "standard": r.standard or "iwmo ijw",
-                     "status": status, "summary": r.summary})
+                     "messages": sorted(r.messages), "releases": sorted(r.releases),
+                     "status": status, "summary": r.summary, "where": r.where})
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -160,6 +163,7 @@ def rules(fmt):
                    f"{CATEGORY[row['category']]:18}  {' '.join(row['messages']):32}  "
                    f"{click.style(row['status'], fg='green')}")
         click.echo(f"        {row['summary']}")
+        click.echo(click.style(f"        judged in {row['where']}", dim=True))
     click.echo(f"\n{len(rows)} rules")
 
 
@@ -250,7 +254,7 @@ def serve(host, port, database, admin_token, public_url):
               "one, started for the run).")
 @click.option("--admin-token", envvar="KETENTEST_ADMIN_TOKEN", metavar="TOKEN",
               help="The exchange's admin token (with --exchange).")
-@click.option("--release", type=click.Choice(list(RELEASES)), default="iwmo-3.2",
+@click.option("--release", type=click.Choice(list(RELEASES)), default=DEFAULT,
               show_default=True)
 @click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
               help="Regio profile (name or YAML file) for scenarios that name none.")
@@ -301,7 +305,7 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
                                                         "wijziging", "declaratie"]))
 @click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
               help="Regio profile (name or YAML file) both parties follow.")
-@click.option("--release", type=click.Choice(list(RELEASES)), default="iwmo-3.2",
+@click.option("--release", type=click.Choice(list(RELEASES)), default=DEFAULT,
               show_default=True)
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD", help="The first day.")
 @click.option("--exchange", metavar="URL", help="Run on this exchange (default: embedded).")

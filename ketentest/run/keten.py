@@ -21,23 +21,17 @@ from functools import cached_property
 
 import requests
 
-from ..clock import KALENDER
-from ..parties import SimulatedAanbieder, SimulatedGemeente
-from ..parties.base import Outgoing, Party
-from ..parties.exchange import ExchangeAgent, ExchangeError
-from ..parties.read import read
-from ..profiles import Profile
+from harness.standard.codes import FILLERS, ROLES, Role
+from harness.parties import SimulatedAanbieder, SimulatedGemeente
+from harness.parties.base import Outgoing, Party
+from ..agent import ExchangeAgent, ExchangeError
+from harness.parties.read import read
+from harness.profiles import Profile
 
-ROLES = ("gemeente", "aanbieder")
-FILLERS = ("0200", "0233")  # "no remark" and "a class above was rejected": no verdict of their own
 
 
 class ChainFailure(AssertionError):
     """A step's expectation failed; the text says what was expected and what happened."""
-
-
-def other(role: str) -> str:
-    return "aanbieder" if role == "gemeente" else "gemeente"
 
 
 class ExchangeClient:
@@ -219,7 +213,7 @@ class Keten:
         next month (when a month's care is declared)."""
         self.settle()
         first = (self.today.replace(day=28) + timedelta(days=4)).replace(day=1)
-        self.set_today(KALENDER.next_werkdag(first))
+        self.set_today(self.profile.kalender.next_werkdag(first))
 
     def _pump(self) -> int:
         return sum(agent.pump(self.today) for agent in self.agents.values())
@@ -279,7 +273,7 @@ class Keten:
                                    f"The chain so far: {self.story()}")
             if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
                 werkdagen += 1  # the system takes its time: so does the session's clock
-                self.set_today(KALENDER.add_werkdagen(self.today, 1))
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1))
             time.sleep(0.1)
 
     def checkpoint(self) -> None:
@@ -292,7 +286,7 @@ class Keten:
         """The next `code` message delivered to `role`."""
         return self.wait(lambda e: e.receiver == role and e.code == code and not e.refused,
                          "received", f"the {role} to receive a {code}",
-                         from_sut=other(role) == self.sut)
+                         from_sut=Role(role).other == self.sut)
 
     def final_check(self, grace: float = 1.0) -> None:
         """After a scenario's steps: every message the system under test sent in it (also

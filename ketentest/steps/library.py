@@ -17,11 +17,10 @@ import pytest
 from lxml import etree
 from pytest_bdd import given, parsers, then, when
 
-from ..chain.records import UUR
-from ..clock import KALENDER
-from ..factories.values import previous_month
-from ..parties.base import Outgoing
-from ..parties.read import read
+from harness.standard.codes import UUR
+from harness.factories.values import previous_month
+from harness.parties.base import Outgoing
+from harness.parties.read import read
 from ..run.keten import ChainFailure, Keten, carried, rejected_prestaties
 
 ETMAAL = "14"
@@ -236,7 +235,7 @@ def levering_starten(keten: Keten) -> None:
 def levering_herstarten(keten: Keten) -> None:
     """Als de aanbieder de levering herstart: the next werkdag, a 305 starting again after a
     temporary stop."""
-    keten.set_today(KALENDER.add_werkdagen(keten.today, 1))
+    keten.set_today(keten.profile.kalender.add_werkdagen(keten.today, 1))
     _start(keten, "herstart")
 
 
@@ -598,7 +597,7 @@ def binnen_termijn(keten: Keten, role: str, code: str, n: str) -> None:
     werkdagen (weekends and Dutch holidays skipped) after what it answers arrived."""
     got = _received(keten, role, code)
     t = _termijn(got)
-    took = KALENDER.werkdagen_between(date.fromisoformat(t["received"]),
+    took = keten.profile.kalender.werkdagen_between(date.fromisoformat(t["received"]),
                                       date.fromisoformat(t["sent"]))
     if took > int(n):
         raise ChainFailure(f"the {got.name} came {took} werkdagen after {t['received']}; "

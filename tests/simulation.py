@@ -18,16 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..answers import Keys, answered, keys
-from ..clock import KALENDER, Clock, Kalender, Termijn
-from ..profiles import Profile
-from ..standard import release as get_release
-from ..standard.model import Release
-from ..validation.findings import Verdict
-from ..chain import ChainState, judge
-from .aanbieder import SimulatedAanbieder
-from .base import Outgoing
-from .gemeente import SimulatedGemeente
+from harness.answers import Keys, answered, keys
+from harness.clock import KALENDER, Clock, Kalender, Termijn
+from harness.profiles import Profile
+from harness.standard import release as get_release
+from harness.standard.model import Release
+from harness.validation.findings import Verdict
+from harness.chain import ChainState, judge
+from harness.parties.aanbieder import SimulatedAanbieder
+from harness.parties.base import Outgoing
+from harness.parties.gemeente import SimulatedGemeente
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ the journal is printed as a table (day, message, from -> to, verdict, retourcode
 from __future__ import annotations
 
 from collections.abc import Callable
-from ..chain.records import UUR
+from harness.standard.codes import UUR
 from .keten import Keten
 from .record import MessageRecord
 

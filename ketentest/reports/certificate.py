@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
-from ..validation import RULES
+from harness.validation import RULES
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;padding:0 1em;max-width:1100px;color:#222}

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..profiles import Profile, builtin, load_profile
+from harness.profiles import Profile, builtin, load_profile
+from harness.standard.registry import DEFAULT
+
 from .keten import ExchangeClient, Keten
 from .sut import SutDriver
 
 SUTS = ("none", "aanbieder", "gemeente")
-RELEASES = ("iwmo-3.2", "ijw-3.2")
 
 
 def find_profile(name: str) -> Profile:
@@ -27,7 +28,7 @@ class Run:
     exchange: str | None = None  # URL; None: an embedded exchange for this run
     admin_token: str | None = None
     sut: str = "none"
-    release: str = "iwmo-3.2"
+    release: str = DEFAULT
     profile: str = "regio-accepteert"  # for 'Gegeven een keten' without a named profile
     today: date | None = None  # the first day of every scenario; None: the real date
     timeout: float = 60.0  # seconds to wait for a message of the system under test

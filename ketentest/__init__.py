@@ -1,0 +1,12 @@
+"""ketentest: conformance harness and mock exchange for the iWmo and iJw message standards.
+
+Three floors, imports one way: `ketentest` (this package: the CLI, runs, the step library,
+reports, the exchange's client and the agent that plays a simulated party over HTTP) ->
+`mock_gateway` (the exchange) -> `harness` (the standard).
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("ketentest")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0.0.0+source"
