@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..chain import ChainState, judge
 from ..factories import to_bytes
-from ..standard import release
+from ..standard import registry, release
 from ..standard.model import Release
 from ..validation import RULES, Context
 from ..validation.findings import Level, Verdict
@@ -25,7 +25,7 @@ from ..validation.message import Message, local
 from ..validation.xsdcheck import element_at
 from .keten import Keten
 
-STANDARDS = ("iwmo-3.2", "ijw-3.2")
+STANDARDS = registry.names()  # every release: iwmo-3.2, ijw-3.2
 HEADER = "Header"
 
 
@@ -125,7 +125,7 @@ def _release(rel: str | Release) -> Release:
     return release(rel) if isinstance(rel, str) else rel
 
 
-def breaker(rule: str, message: str, rel: str | Release = "iwmo-3.2") -> Case:
+def breaker(rule: str, message: str, rel: str | Release = registry.DEFAULT) -> Case:
     """The case that breaks `rule` on `message` ('305' or 'WMO305') of `rel`. KeyError when
     the catalogue has none (see `not_exercisable_reason`)."""
     rel = _release(rel)
@@ -142,7 +142,8 @@ def breaker(rule: str, message: str, rel: str | Release = "iwmo-3.2") -> Case:
                 Expected(rule, r.retourcode, level, b.klasse_for(msg.id), b.also), k.products)
 
 
-def not_exercisable_reason(rule: str, message: str, rel: str | Release = "iwmo-3.2") -> str | None:
+def not_exercisable_reason(rule: str, message: str,
+                           rel: str | Release = registry.DEFAULT) -> str | None:
     n = NOT_EXERCISABLE.get((rule, _release(rel).message(message).id))
     return n.reason if n else None
 
@@ -150,8 +151,7 @@ def not_exercisable_reason(rule: str, message: str, rel: str | Release = "iwmo-3
 def applies(rule: str, rel: str | Release) -> list[str]:
     """The messages `rule` judges in `rel`, by the registry."""
     r = RULES[rule]
-    rel = _release(rel)
-    if r.standard not in (None, rel.standard):
+    if _release(rel).name not in r.releases:
         return []
     return sorted(r.messages)
 

@@ -8,10 +8,12 @@ import copy
 from datetime import date
 
 from ..factories.declaratie import signed, totaal
+from ..standard import registry
 from .catalogue import breaks, not_exercisable
 from .keten import ANDER_BSN, NUMMER, OKTOBER, Keten, at, el
 
 D = date
+IJW = registry.names("ijw")  # TR377 and TR409 are iJw's own
 PRODUCT_KLASSE = {"301": "/Bericht/Client/ToegewezenProducten/ToegewezenProduct",
                   "305": "/Bericht/Client/StartProducten/StartProduct",
                   "307": "/Bericht/Client/StopProducten/StopProduct",
@@ -426,9 +428,9 @@ def tr410(k, m):
 # --- 319 ---------------------------------------------------------------------------------------
 breaks("CD085", "319")(change(basis, lambda d: d["Antwoord"].update(RedenAfwijzingVerzoek=None)))
 breaks("CD086", "319")(change(basis, lambda d: d["Antwoord"].update(VerzoekAntwoord="2")))
-breaks("TR377", "319", standards=("ijw-3.2",))(change(basis, lambda d: d["Antwoord"].update(
+breaks("TR377", "319", standards=IJW)(change(basis, lambda d: d["Antwoord"].update(
     RedenAfwijzingVerzoek="8", Woonplaatsbeginsel=None)))
-breaks("TR409", "319", standards=("ijw-3.2",))(change(basis, lambda d: d["Antwoord"].update(
+breaks("TR409", "319", standards=IJW)(change(basis, lambda d: d["Antwoord"].update(
     RedenAfwijzingVerzoek="7", Woonplaatsbeginsel={"Gemeente": "0344"})))
 
 

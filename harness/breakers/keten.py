@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..chain import ChainState, judge
 from ..factories import catalogus, contract, data, render, to_bytes
-from ..standard import release
+from ..standard import registry, release
 from ..standard.model import Release
 from ..validation import Context
 from ..validation.findings import Verdict
@@ -37,7 +37,7 @@ class BreakerError(RuntimeError):
 class Keten:
     """The chain so far: its state and the messages sent, as (bytes, the day judged)."""
 
-    def __init__(self, rel: str | Release = "iwmo-3.2", today: date = TODAY):
+    def __init__(self, rel: str | Release = registry.DEFAULT, today: date = TODAY):
         self.rel = release(rel) if isinstance(rel, str) else rel
         self.today = today
         self.state = ChainState()
