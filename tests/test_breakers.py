@@ -53,6 +53,23 @@ def test_breaker_breaks_exactly_its_rule(case):
         assert sorted(verdict.retourcodes) == sorted(c for c in codes if c)
 
 
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_a_chain_moves_forward_in_time(case):
+    """An exchange's session clock only moves forward: the messages of a case are dated so."""
+    built = breaker(*case)
+    days = [day for _, day in built.before] + [built.today]
+    assert days == sorted(days)
+
+
+def test_a_breaker_between_given_parties():
+    case = breaker("TR019", "305", "ijw-3.2", gemeente="0344", aanbieder="87654321")
+    for xml in [*(x for x, _ in case.before), case.xml]:
+        root = etree.fromstring(xml)
+        assert {root.findtext("{*}Header/{*}Afzender"), root.findtext("{*}Header/{*}Ontvanger")} \
+            == {"0344", "87654321"}
+    assert {f.rule for f in case.judge().findings} == {"TR019"}
+
+
 def test_a_breaker_is_found_by_message_name_and_says_what_to_expect():
     case = breaker("TR019", "WMO305", "iwmo-3.2")
     assert (case.rule, case.message, case.release) == ("TR019", "305", "iwmo-3.2")

@@ -125,15 +125,18 @@ def _release(rel: str | Release) -> Release:
     return release(rel) if isinstance(rel, str) else rel
 
 
-def breaker(rule: str, message: str, rel: str | Release = registry.DEFAULT) -> Case:
-    """The case that breaks `rule` on `message` ('305' or 'WMO305') of `rel`. KeyError when
-    the catalogue has none (see `not_exercisable_reason`)."""
+def breaker(rule: str, message: str, rel: str | Release = registry.DEFAULT,
+            gemeente: str | None = None, aanbieder: str | None = None) -> Case:
+    """The case that breaks `rule` on `message` ('305' or 'WMO305') of `rel`, between the
+    given parties (a session's; fixed fictitious ones by default). KeyError when the
+    catalogue has none (see `not_exercisable_reason`)."""
     rel = _release(rel)
     msg = rel.message(message)
     b = BREAKERS[rule, msg.id]
     if rel.name not in b.standards:
         raise KeyError(f"{rule} has no breaker on {msg.name}: the rule is not in {rel.name}")
-    k = Keten(rel, **({"today": b.today} if b.today else {}))
+    parties = {k: v for k, v in (("gemeente", gemeente), ("aanbieder", aanbieder)) if v}
+    k = Keten(rel, **({"today": b.today} if b.today else {}), **parties)
     built = b.build(k, msg.id)
     root = built if isinstance(built, etree._Element) else k.render(msg.id, built)
     r = RULES[rule]

@@ -70,13 +70,14 @@ def _same_ident_as_before(k, m, d):
     elif m == "319":  # an answer to a second VOT first
         k.send("315", k.vot("REF0", bsn=ANDER_BSN))
         first = k.antwoord("REF0")
-    else:  # 323: September declared first
-        first = k.declaratie(k.prestatie(ProductPeriode={"Begindatum": D(2026, 9, 1),
-                                                          "Einddatum": D(2026, 9, 30)}),
-                             today=D(2026, 10, 2))
+    else:  # 323: September declared first, the same day
+        september = (D(2026, 9, 1), D(2026, 9, 30))
+        first = k.declaratie(k.prestatie(ProductPeriode={"Begindatum": september[0],
+                                                          "Einddatum": september[1]}),
+                             periode=september)
         first["Header"]["BerichtIdentificatie"]["Identificatie"] = \
             d["Header"]["BerichtIdentificatie"]["Identificatie"]
-        k.send("323", first, today=D(2026, 10, 2))
+        k.send("323", first)
         k.day = k.today
         return d
     first["Header"]["BerichtIdentificatie"]["Identificatie"] = \

@@ -37,8 +37,10 @@ class BreakerError(RuntimeError):
 class Keten:
     """The chain so far: its state and the messages sent, as (bytes, the day judged)."""
 
-    def __init__(self, rel: str | Release = registry.DEFAULT, today: date = TODAY):
+    def __init__(self, rel: str | Release = registry.DEFAULT, today: date = TODAY,
+                 gemeente: str = GEMEENTE, aanbieder: str = AANBIEDER):
         self.rel = release(rel) if isinstance(rel, str) else rel
+        self.gemeente, self.aanbieder = gemeente, aanbieder  # e.g. a session's parties
         self.today = today
         self.state = ChainState()
         self.sent: list[tuple[bytes, date]] = []
@@ -63,7 +65,7 @@ class Keten:
         self.day = today or self.today
         self.seed += 1  # repeatable: the same breaker builds the same messages every time
         return data(self.rel, message, today=today or self.today, seed=self.seed,
-                    gemeente=GEMEENTE, aanbieder=AANBIEDER, **overrides)
+                    gemeente=self.gemeente, aanbieder=self.aanbieder, **overrides)
 
     def render(self, message: str, d: dict) -> etree._Element:
         return render(self.rel, message, d)
