@@ -1,0 +1,145 @@
+"""Steps of the certification suites (`features/certificering-*/`): the harness, as the
+sending party, sends a message built by a rule breaker (`harness.breakers`) after the chain it
+needs, and the receiving party must answer it with exactly that rule's retourcode on the
+right berichtklasse.
+
+    Gegeven een keten voor regel "TR019" op de 305
+    Als de aanbieder een 305 stuurt die regel "TR019" breekt
+    Dan ontvangt de aanbieder een 306 met retourcode "9019" op "StartProduct"
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from lxml import etree
+from pytest_bdd import given, parsers, then, when
+
+from harness.breakers import BREAKERS, breaker
+from harness.parties.base import Outgoing
+from harness.standard import registry
+from harness.standard.codes import FILLERS, GEEN_OPMERKING, NIET_BEOORDEELD
+from harness.validation import RULES
+from ..run.keten import ChainFailure, Keten
+
+PARTY = r"(?P<role>gemeente|aanbieder)"
+
+
+@given(parsers.re(r'een keten voor regel "(?P<regel>\w+)" op de (?P<bericht>\d{3})$'),
+       target_fixture="keten")
+def keten_voor_regel(ketentest_run, regel: str, bericht: str) -> Keten:
+    """Gegeven een keten voor regel "REGEL" op de NNN: a new session, its clock on the first
+    day of the chain the rule breaker of REGEL on message NNN needs (skipped when the rule is
+    not one of the run's release)."""
+    rel = registry.release(ketentest_run.release)
+    b = BREAKERS.get((regel, bericht))
+    if b is None or rel.name not in b.standards or rel.name not in RULES[regel].releases:
+        pytest.skip(f"{regel} on the {bericht} is no rule of {rel.name}")
+    first = breaker(regel, bericht, rel)  # its days, whatever the parties
+    keten = ketentest_run.open(None, start=min([d for _, d in first.before] + [first.today]))
+    keten.facts["breaker"] = breaker(regel, bericht, rel, gemeente=keten.codes["gemeente"],
+                                     aanbieder=keten.codes["aanbieder"])
+    return keten
+
+
+def _deliver(keten: Keten, xml: bytes, day: date) -> str:
+    """Send one message of the case as its sender, on `day`; the receiver, when simulated,
+    takes it in that day. Returns the sender's role."""
+    root = etree.fromstring(xml)
+    _, msg = registry.identify(etree.QName(root).namespace)
+    role = msg.sender
+    if not keten.simulated(role):
+        keten.facts["skipped"] = True
+        pytest.skip(f"this case needs a {msg.name} from the {role} exactly as the rule breaker "
+                    f"builds it; the {role} is the system under test")
+    if day > keten.today:
+        keten.set_today(day)
+    keten.agents[role].send(Outgoing(compose=lambda: xml, due=keten.today, message=msg.name,
+                                     sender=role), today=keten.today)
+    other = next(r for r in keten.codes if r != role)
+    if keten.simulated(other):
+        keten.agents[other].pump(keten.today)  # judged on the day it is received
+    return role
+
+
+@when(parsers.re(rf'de {PARTY} een (?P<bericht>\d{{3}}) stuurt die regel "(?P<regel>\w+)" '
+                 r'breekt$'))
+def breker_sturen(keten: Keten, role: str, bericht: str, regel: str) -> None:
+    """Als de PARTIJ een NNN stuurt die regel "REGEL" breekt: the chain the rule breaker needs
+    (each message from its own sender), then its NNN that breaks REGEL and no other rule."""
+    case = keten.facts["breaker"]
+    if (case.rule, case.message) != (regel, bericht):
+        raise ChainFailure(f"this keten was made for {case.rule} on the {case.message}, not for "
+                           f"{regel} on the {bericht}")
+    for xml, day in case.before:
+        _deliver(keten, xml, day)
+    if _deliver(keten, case.xml, case.today) != role:
+        raise ChainFailure(f"a {bericht} is not sent by the {role}")
+    keten.facts["breaking"] = etree.fromstring(case.xml).findtext(
+        "{*}Header/{*}BerichtIdentificatie/{*}Identificatie")
+
+
+def _answers(keten: Keten, e) -> etree._Element | None:
+    """The answer's XML when it answers the breaking message (a retour copies its header's
+    BerichtIdentificatie, a 325 names it as DeclaratieIdentificatie), else None."""
+    root = etree.fromstring(keten.client.xml(e.id))
+    ident = (root.findtext("{*}Header/{*}BerichtIdentificatie/{*}Identificatie")
+             if e.code != "325" else
+             root.findtext("{*}Header/{*}DeclaratieIdentificatie/{*}Identificatie"))
+    return root if ident == keten.facts["breaking"] else None
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname
+
+
+def _coded(root) -> list[tuple[etree._Element, list[str]]]:
+    """(element, its RetourCodes) for the header and every berichtklasse carrying codes."""
+    return [(holder.getparent(), [c.text for c in holder])
+            for holder in root.iter("{*}RetourCodes")]
+
+
+@then(parsers.re(rf'ontvangt de {PARTY} een (?P<code>\d{{3}}) met retourcode "(?P<rc>\w+)" op '
+                 r'"(?P<klasse>\w+)"$'))
+def retourcode_op_klasse(keten: Keten, role: str, code: str, rc: str, klasse: str) -> None:
+    """Dan ontvangt de PARTIJ een NNN met retourcode "CODE" op "KLASSE": the answer to the
+    breaking message carries exactly the codes of the rule broken (and of the rules that
+    necessarily break with it): CODE on berichtklasse KLASSE (the header for 0001), 0200 on
+    every other class and 0233 on a class below a rejected one."""
+    case = keten.facts["breaker"]
+    found = {}
+
+    def match(e):
+        if e.receiver != role or e.code != code or e.refused:
+            return False
+        root = _answers(keten, e)
+        if root is not None:
+            found["root"], found["entry"] = root, e
+        return root is not None
+
+    keten.wait(match, "received", f"the {role} to receive a {code} answering the breaking "
+               f"{case.message}", from_sut=keten.sut is not None and keten.sut != role)
+    root, entry = found["root"], found["entry"]
+    expected = {RULES[r].retourcode for r in case.expected.rules} - {None}
+    coded = _coded(root)
+    carried = {c for _, codes in coded for c in codes if c not in FILLERS}
+    where = f"({entry.permalink})"
+    if carried != expected:
+        raise ChainFailure(f"the {entry.name} carries {', '.join(sorted(carried)) or 'no code'};"
+                           f" expected exactly {', '.join(sorted(expected))} {where}")
+    on = {_local(el) for el, codes in coded if rc in codes}
+    if klasse not in on and f"{klasse}Antwoord" not in on:
+        raise ChainFailure(f"the {entry.name} carries {rc} on {', '.join(sorted(on))}; expected "
+                           f"it on {klasse} {where}")
+    if code == "325":
+        return  # a 325 lists only what it rejects: no 0200/0233 to check
+    rejecting = {el for el, codes in coded if set(codes) - set(FILLERS)}
+    for el, codes in coded:
+        if el in rejecting:
+            continue
+        below = any(a in rejecting for a in el.iterancestors())
+        want = [NIET_BEOORDEELD] if below else [GEEN_OPMERKING]
+        if codes != want:
+            raise ChainFailure(f"the {entry.name} carries {', '.join(codes)} on {_local(el)}; "
+                               f"expected {want[0]} ({'below' if below else 'beside'} the "
+                               f"rejected class) {where}")
