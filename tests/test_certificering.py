@@ -1,0 +1,122 @@
+"""The certification suites: generated from the catalogue of rule breakers and kept in step
+with it, covering every rule each receiving role must enforce (or saying why not), and run
+green with both parties simulated (the self-test)."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from harness.breakers import catalogue, receives
+from harness.standard import registry
+from ketentest.certificering import FEATURES, NO_RETOUR, NOT_OVER_THE_EXCHANGE, suites
+
+from .sut_support import FakeSut
+from .test_run import run_against
+
+TODAY = "2026-11-02"
+
+
+def test_the_suites_are_what_the_catalogue_generates():
+    """`python -m ketentest.certificering` was run after the catalogue last changed."""
+    generated = suites()
+    on_disk = {p.relative_to(FEATURES) for p in FEATURES.glob("certificering-*/*.feature")}
+    assert on_disk == set(generated)
+    for path, text in generated.items():
+        assert (FEATURES / path).read_text(encoding="utf-8") == text, path
+
+
+def _rows(text: str) -> set[str]:
+    return set(re.findall(r"^      \| (\w+) +\| \w+ +\| \w+ +\|$", text, re.M))
+
+
+@pytest.mark.parametrize("rel", registry.names())
+def test_every_rule_a_role_must_enforce_has_a_scenario_or_a_reason(rel):
+    """Per role: the rules on the heen messages it receives, each either a row of its suite
+    or named under "Niet getoetst" with why; the share proven is counted here."""
+    text = {p: t for p, t in suites().items()}
+    proven = {}
+    for role in ("aanbieder", "gemeente"):
+        rules, covered = set(), set()
+        for message in receives(rel, role):
+            entries = [e for e in catalogue(rel) if e.message == message]
+            rules |= {e.rule for e in entries}
+            if message in NO_RETOUR:
+                continue
+            feature = text[Path(f"certificering-{role}") / f"{message}.feature"]
+            rows = _rows(feature)
+            covered |= rows & {e.rule for e in entries}
+            for e in entries:
+                assert e.rule in rows or f"  - {e.rule}: " in feature, (e.rule, message)
+        proven[role] = (len(covered), len(rules))
+    # not proven: TR056 and TR378 (the exchange refuses first), CS319 (the schema refuses
+    # first), and the ten rules judged only on the 325 (no retour message carries a code)
+    assert proven == {"iwmo-3.2": {"aanbieder": (38, 50), "gemeente": (85, 88)},
+                      "ijw-3.2": {"aanbieder": (40, 52), "gemeente": (85, 88)}}[rel]
+
+
+def test_the_suites_name_each_row_with_its_rule_and_code_as_tags():
+    for path, text in suites().items():
+        for rule, code in re.findall(r"^      \| (\w+) +\| (\w+) +\|", text, re.M):
+            if rule != "regel":
+                assert f"    @{rule} @{code}" in text, (path, rule)
+    assert not NOT_OVER_THE_EXCHANGE.keys() & {r for t in suites().values() for r in _rows(t)}
+
+
+@pytest.mark.parametrize("rel", registry.names())
+def test_the_self_test_passes_a_rule_in_every_way_it_is_broken(tmp_path, rel):
+    """`ketentest run --sut none --tags ...`: per kind of rule a few, both roles."""
+    tags = "@certificering and (@TR002 or @TR019 or @TR342 or @CD077 or @TR101 or @TR318 " \
+           "or @TR365 or @TR381 or @TR346 or @TR409)"
+    done = subprocess.run([sys.executable, "-m", "ketentest", "run", "--sut", "none",
+                           "--release", rel, "--today", TODAY, "--tags", tags,
+                           "--cucumberjson", "c.json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    names = [e["name"] for f in json.loads((tmp_path / "c.json").read_text()) for e in
+             f["elements"]]
+    assert "De gemeente wijst een 305 af die regel TR019 breekt" in names
+    assert "De aanbieder wijst een 301 af die regel TR101 breekt" in names
+    assert "De gemeente wijst een 323 af die regel TR318 breekt" in names
+    skipped = 0 if rel.startswith("ijw") else 1  # TR409 is iJw's own
+    summary = re.search(r"(\d+) scenarios: (\d+) passed, 0 failed, (\d+) skipped", done.stderr)
+    assert summary and int(summary[3]) == skipped and int(summary[1]) >= 15, done.stderr[-500:]
+
+
+def accept_everything(root):
+    """A fault: the retour message of an accepted heen message, whatever was judged."""
+    for el in list(root):
+        if etree.QName(el).localname != "Header":
+            root.remove(el)
+    for holder in list(root.iter("{*}RetourCodes")):
+        holder.getparent().remove(holder)
+
+
+def test_a_correct_aanbieder_passes_its_certification_where_it_can_play(tmp_path):
+    """The harness plays the gemeente; a case whose chain needs the aanbieder's own messages
+    exactly as the breaker builds them is skipped, saying why."""
+    code, results = run_against(FakeSut("aanbieder"), tmp_path,
+                                "@certificering-aanbieder and (@TR002 or @TR332 or @TR355 "
+                                "or @TR385 or @CD085)")
+    assert results["De aanbieder wijst een 301 af die regel TR002 breekt"][0] == "passed"
+    assert results["De aanbieder wijst een 301 af die regel TR332 breekt"][0] == "passed"
+    assert results["De aanbieder wijst een 319 af die regel TR355 breekt"][0] == "passed"
+    for rule, message in (("TR385", "301"), ("CD085", "319")):  # need the aanbieder's 323 / 315
+        status, why = results[f"De aanbieder wijst een {message} af die regel {rule} breekt"]
+        assert status == "skipped" and "system under test" in why
+    assert code == 0
+
+
+def test_an_aanbieder_that_accepts_every_301_fails_naming_the_code(tmp_path):
+    sut = FakeSut("aanbieder", faults={"302": accept_everything})
+    code, results = run_against(sut, tmp_path, "@certificering-aanbieder and (@TR002 or @TR332)")
+    status, why = results["De aanbieder wijst een 301 af die regel TR002 breekt"]
+    assert status == "failed" and "expected exactly 0001" in why
+    status, why = results["De aanbieder wijst een 301 af die regel TR332 breekt"]
+    assert status == "failed" and "expected exactly 9332" in why
+    assert code == 1
