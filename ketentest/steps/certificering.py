@@ -66,7 +66,8 @@ def _deliver(keten: Keten, xml: bytes, day: date) -> str:
                  r'breekt$'))
 def breker_sturen(keten: Keten, role: str, bericht: str, regel: str) -> None:
     """Als de PARTIJ een NNN stuurt die regel "REGEL" breekt: the chain the rule breaker needs
-    (each message from its own sender), then its NNN that breaks REGEL and no other rule."""
+    (each message from its own sender), then its NNN that breaks REGEL (and only the rules
+    that necessarily break with it, which the breaker names)."""
     case = keten.facts["breaker"]
     if (case.rule, case.message) != (regel, bericht):
         raise ChainFailure(f"this keten was made for {case.rule} on the {case.message}, not for "

@@ -4,17 +4,20 @@ from __future__ import annotations
 import inspect
 import re
 
-from . import library
+from . import certificering, library
+
+MODULES = (library, certificering)  # the chain library's steps, then the certification's
 
 
 def step_functions() -> list:
-    return [f for _, f in inspect.getmembers(library, inspect.isfunction)
-            if f.__module__ == library.__name__ and not f.__name__.startswith("_")
+    return [f for module in MODULES for _, f in inspect.getmembers(module, inspect.isfunction)
+            if f.__module__ == module.__name__ and not f.__name__.startswith("_")
             and f.__doc__ and f.__doc__.split()[0] in ("Gegeven", "Als", "Dan", "En")]
 
 
 def step_listing() -> str:
-    functions = sorted(step_functions(), key=lambda f: inspect.getsourcelines(f)[1])
+    functions = sorted(step_functions(), key=lambda f: (MODULES.index(inspect.getmodule(f)),
+                                                        inspect.getsourcelines(f)[1]))
     out = []
     for f in functions:
         doc = inspect.cleandoc(f.__doc__)
