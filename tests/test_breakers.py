@@ -4,6 +4,7 @@ names), on the expected class, with the chain before it accepted; for the in-mes
 the official XSLT reports exactly that code too."""
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 import pytest
@@ -11,6 +12,8 @@ from lxml import etree
 
 from harness.breakers import (BREAKERS, NOT_EXERCISABLE, STANDARDS, applies, breaker, catalogue,
                               klasse_of, receives)
+from harness.breakers.answer import answer_fault
+from harness.standard import release
 from harness.validation import RULES, Level
 
 from .conftest import ISTANDAARDEN
@@ -149,3 +152,50 @@ def test_share_of_rules_each_role_must_enforce_that_have_a_breaker(rel):
     expected = {"iwmo-3.2": {"aanbieder": (50, 50), "gemeente": (87, 88)},
                 "ijw-3.2": {"aanbieder": (52, 52), "gemeente": (87, 88)}}[rel]
     assert share == expected
+
+
+def _answer(case):
+    from harness.validation.retour import answer
+    return answer(case.judge(), release(case.release), case.today)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[1] != "325"],
+                         ids=[_id(c) for c in CASES if c[1] != "325"])
+def test_ketentests_own_answer_is_the_one_the_breaker_expects(case):
+    """The retour message (or 325) ketentest composes for the breaking message passes the
+    certification's check: the rule's code on its class, 0200 beside, 0233 below."""
+    built = breaker(*case)
+    klasse = built.expected.klasse.rsplit("/", 1)[-1]
+    assert answer_fault(_answer(built), built.expected, RULES[case[0]].retourcode, klasse) is None
+
+
+def _set_codes(root, local, codes):
+    for el in root.iter(f"{{*}}{local}"):
+        for c, code in zip(el.find("{*}RetourCodes"), codes):
+            c.text = code
+
+
+def _add_code(root, local, code):
+    codes = next(root.iter(f"{{*}}{local}")).find("{*}RetourCodes")
+    codes.append(copy.deepcopy(codes[0]))
+    codes[-1].text = code
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda r: _set_codes(r, "AangevraagdProduct", ["0200"]),
+     "carries 0200 on AangevraagdProduct; expected 0233 (below the rejected class)"),
+    (lambda r: _set_codes(r, "Header", ["0233"]),
+     "carries 0233 on Header; expected 0200 (beside the rejected class)"),
+    (lambda r: _set_codes(r, "Client", ["0200"]), "carries no code; expected exactly 9374"),
+    (lambda r: (_set_codes(r, "Client", ["0200"]), _set_codes(r, "AangevraagdProduct", ["9374"])),
+     "carries 9374 on AangevraagdProduct; expected it on Client"),
+    (lambda r: _add_code(r, "Client", "9019"), "carries 9019, 9374; expected exactly 9374"),
+])
+def test_an_answer_that_is_not_the_expected_one_is_told_apart(change, says):
+    """TR374 on a 315: 9374 on the Client, 0233 on its AangevraagdProduct, 0200 on the
+    header; each way of getting that wrong is named."""
+    case = breaker("TR374", "315", "iwmo-3.2")
+    root = _answer(case)
+    assert answer_fault(root, case.expected, "9374", "Client") is None
+    change(root)
+    assert answer_fault(root, case.expected, "9374", "Client") == f"the WMO316 {says}"

@@ -16,13 +16,14 @@ from lxml import etree
 from pytest_bdd import given, parsers, then, when
 
 from harness.breakers import BREAKERS, breaker
+from harness.breakers.answer import answer_fault
 from harness.parties.base import Outgoing
 from harness.standard import registry
-from harness.standard.codes import FILLERS, GEEN_OPMERKING, NIET_BEOORDEELD
 from harness.validation import RULES, Level
 from ..run.keten import ChainFailure, Keten
 
 PARTY = r"(?P<role>gemeente|aanbieder)"
+VERZOEKEN = ("315", "317")  # a gemeente answers these by itself (301 or 319)
 
 
 @given(parsers.re(r'een keten voor regel "(?P<regel>\w+)" op de (?P<bericht>\d{3})$'),
@@ -79,9 +80,15 @@ def breker_sturen(keten: Keten, role: str, bericht: str, regel: str) -> None:
     if (case.rule, case.message) != (regel, bericht):
         raise ChainFailure(f"this keten was made for {case.rule} on the {case.message}, not for "
                            f"{regel} on the {bericht}")
+    receiver = next(r for r in keten.codes if r != role)
     for xml, day in case.before:
         if case.expected.level is Level.XSLT and not keten.simulated(_sender(xml)):
             continue  # an in-message rule is judged before the chain: not needed from the SUT
+        if not keten.simulated(receiver) and _message(xml).id in VERZOEKEN:
+            keten.facts["skipped"] = True
+            pytest.skip(f"this case sends the {receiver} (system under test) a verzoek before "
+                        f"the breaking {bericht}: the {receiver} may answer it in between, as "
+                        "it should, and so change what the breaking message breaks")
         _deliver(keten, xml, day)
     if _deliver(keten, case.xml, case.today) != role:
         raise ChainFailure(f"a {bericht} is not sent by the {role}")
@@ -97,16 +104,6 @@ def _answers(keten: Keten, e) -> etree._Element | None:
              if e.code != "325" else
              root.findtext("{*}Header/{*}DeclaratieIdentificatie/{*}Identificatie"))
     return root if ident == keten.facts["breaking"] else None
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname
-
-
-def _coded(root) -> list[tuple[etree._Element, list[str]]]:
-    """(element, its RetourCodes) for the header and every berichtklasse carrying codes."""
-    return [(holder.getparent(), [c.text for c in holder])
-            for holder in root.iter("{*}RetourCodes")]
 
 
 @then(parsers.re(rf'ontvangt de {PARTY} een (?P<code>\d{{3}}) met retourcode "(?P<rc>\w+)" op '
@@ -130,26 +127,6 @@ def retourcode_op_klasse(keten: Keten, role: str, code: str, rc: str, klasse: st
     keten.wait(match, "received", f"the {role} to receive a {code} answering the breaking "
                f"{case.message}", from_sut=keten.sut is not None and keten.sut != role)
     root, entry = found["root"], found["entry"]
-    expected = {RULES[r].retourcode for r in case.expected.rules} - {None}
-    coded = _coded(root)
-    carried = {c for _, codes in coded for c in codes if c not in FILLERS}
-    where = f"({entry.permalink})"
-    if carried != expected:
-        raise ChainFailure(f"the {entry.name} carries {', '.join(sorted(carried)) or 'no code'};"
-                           f" expected exactly {', '.join(sorted(expected))} {where}")
-    on = {_local(el) for el, codes in coded if rc in codes}
-    if klasse not in on and f"{klasse}Antwoord" not in on:
-        raise ChainFailure(f"the {entry.name} carries {rc} on {', '.join(sorted(on))}; expected "
-                           f"it on {klasse} {where}")
-    if code == "325":
-        return  # a 325 lists only what it rejects: no 0200/0233 to check
-    rejecting = {el for el, codes in coded if set(codes) - set(FILLERS)}
-    for el, codes in coded:
-        if el in rejecting:
-            continue
-        below = any(a in rejecting for a in el.iterancestors())
-        want = [NIET_BEOORDEELD] if below else [GEEN_OPMERKING]
-        if codes != want:
-            raise ChainFailure(f"the {entry.name} carries {', '.join(codes)} on {_local(el)}; "
-                               f"expected {want[0]} ({'below' if below else 'beside'} the "
-                               f"rejected class) {where}")
+    fault = answer_fault(root, case.expected, rc, klasse)
+    if fault:
+        raise ChainFailure(f"{fault} ({entry.permalink})")
