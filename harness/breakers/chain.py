@@ -51,7 +51,8 @@ def tr056(k: Keten, m):
 
 
 def _same_ident_as_before(k, m, d):
-    from .keten import START as BEGIN_START
+    """Send, before `d`, a message of the same kind from the same sender carrying `d`'s
+    Identificatie (whatever else the chain needs for it to be accepted)."""
     if m == "305":  # a start on a second toewijzing first
         k.send("301", k.toewijzing(nummer=NUMMER + 1, product=k.stuks))
         first = k.start(nummer=NUMMER + 1, product=k.stuks)
@@ -83,7 +84,6 @@ def _same_ident_as_before(k, m, d):
     first["Header"]["BerichtIdentificatie"]["Identificatie"] = \
         d["Header"]["BerichtIdentificatie"]["Identificatie"]
     k.send(m, first)
-    del BEGIN_START
     return d
 
 

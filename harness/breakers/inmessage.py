@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from ..factories.declaratie import signed, totaal
+from ..factories.declaratie import prestatie, signed, totaal
 from ..standard import registry
 from .catalogue import breaks, not_exercisable
 from .keten import ANDER_BSN, NUMMER, OKTOBER, Keten, at, el
@@ -415,8 +415,6 @@ def tr380(k, m):
 @breaks("TR410", "317")
 def tr410(k, m):
     d = basis(k, m)
-    nieuw(d)[0]["product"] = None
-    nieuw(d)[0].pop("product")
     dagdeel = k.of("16")  # not output (iWmo's XSLT leaves categories 11-14 out of TR410)
     nieuw(d)[0].update(Product=dagdeel.as_element(), Omvang=dagdeel.omvang())
     second = copy.deepcopy(nieuw(d)[0])
@@ -448,7 +446,6 @@ def _second_prestatie(k, d, **more):
     """A second prestatie on a second toewijzing (sent before), in output."""
     k.send("301", k.toewijzing(nummer=NUMMER + 1, product=k.stuks))
     p = k.prestatie(product=k.stuks, ToewijzingNummer=NUMMER + 1, GeleverdVolume=1)
-    from ..factories.declaratie import prestatie
     built = prestatie(periode=(OKTOBER["Begindatum"], OKTOBER["Einddatum"]), **p, **more)
     prestaties(d).append(built)
     return built

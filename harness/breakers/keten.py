@@ -18,6 +18,7 @@ from ..standard import registry, release
 from ..standard.model import Release
 from ..validation import Context
 from ..validation.findings import Verdict
+from ..validation.retour import answer
 from ..validation.rules.conditions import elfproef
 
 TODAY = date(2026, 11, 2)
@@ -175,8 +176,6 @@ class Keten:
         """A toewijzing, a 323 with two prestaties of which the second names no toewijzing
         (TR338: rejected) and the 325 that answers it as the receiver would: it lists the
         rejected prestatie with 9338 and awards the rest."""
-        from ..validation.retour import answer
-
         self.send("301", self.toewijzing())
         d = self.declaratie(self.prestatie(), self.prestatie(ToewijzingNummer=9999,
                                                               product=self.stuks,
