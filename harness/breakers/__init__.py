@@ -10,11 +10,13 @@ none can exist.
     case.expected      # Expected(rule='TR019', retourcode='9019', level=rules,
                        #          klasse='/Bericht/Client/StartProducten/StartProduct')
     case.judge()       # ketentest's verdict on it, in that chain
+    breaker("TR019", "305", "iwmo-3.2", gemeente="0344", aanbieder="87654321")  # a session's
     catalogue("ijw-3.2")   # every (rule, message) the registry judges: breaker or reason
 
 `Keten` (keten.py) is the vocabulary breakers are written in: the factories' messages for one
 gemeente, aanbieder and client, sent through a chain state, and `basis(message)`, a correct
-message of each kind with what it needs sent before it.
+message of each kind with what it needs sent before it. `answer.answer_fault` tells whether
+a retour message or 325 is the answer a breaker's message must get.
 """
 from . import chain, inmessage  # noqa: F401  (registers the breakers)
 from .catalogue import (BREAKERS, NOT_EXERCISABLE, STANDARDS, Case, Entry, Expected,
