@@ -15,7 +15,7 @@ An answer names what it answers:
   next is the final answer, kind ``na_onderzoek`` (8 weeks from the verzoek's Dagtekening).
   A 301 that answers several open verzoeken is judged against the one due first.
 
-Everything here is pure: `keys(root, day)` reads what links a message from its XML, and
+Everything here is pure: `keys(message, day)` reads what links a message from its XML, and
 `answered(answer, earlier)` finds what it answers among the earlier messages' keys (in order
 of receipt) and judges its termijn with ``clock.judge_termijn``.
 """
@@ -29,8 +29,8 @@ from datetime import date
 from lxml import etree
 
 from .clock import KALENDER, Kalender, Termijn, deadline_kind, judge_termijn
-from .standard import identify
 from .standard.codes import IN_ONDERZOEK
+from .validation.message import Message, local
 
 VERZOEKEN = ("315", "317")
 VERZOEK_ANSWERS = ("301", "319")
@@ -70,34 +70,25 @@ class Keys:
                       "referenties": tuple(d["referenties"]), "ref": ref})
 
 
-def _texts(root, path: str) -> list[str]:
-    return [(t or "").strip() for t in root.xpath(path)]
-
-
-def keys(root: etree._Element, day: date, ref: str = "") -> Keys | None:
-    """The keys of a schema-valid message received on `day`; None if it is no iWmo/iJw
-    message."""
-    found = identify(etree.QName(root).namespace)
-    if found is None:
+def keys(message: Message | etree._Element, day: date, ref: str = "") -> Keys | None:
+    """The keys of a schema-valid message (its view, or its root) received on `day`; None if
+    it is no iWmo/iJw message."""
+    m = message if isinstance(message, Message) else Message.of(message)
+    if m is None:
         return None
-    _, msg = found
-    header = "/*/*[local-name()='Header']"
-    [identificatie] = _texts(root, f"{header}/*[local-name()='BerichtIdentificatie']"
-                                   "/*[local-name()='Identificatie']/text()")
-    [dagtekening] = _texts(root, f"{header}/*[local-name()='BerichtIdentificatie']"
-                                 "/*[local-name()='Dagtekening']/text()")
+    msg, header = m.definition, m.header_fields()
     noemt = None
     if msg.kind == "retour":
-        noemt = identificatie
+        noemt = header["Identificatie"]
     elif msg.id == "325":
-        [noemt] = _texts(root, f"{header}/*[local-name()='DeclaratieIdentificatie']"
-                               "/*[local-name()='Identificatie']/text()")
+        noemt = m.text(m.header, "DeclaratieIdentificatie/Identificatie")
     referenties: list[str] = []
     if msg.id in VERZOEKEN + VERZOEK_ANSWERS:  # the only messages that carry it
-        referenties = _texts(root, "//*[local-name()='ReferentieAanbieder']/text()")
-    onderzoek = msg.id == "319" and _texts(
-        root, "//*[local-name()='VerzoekAntwoord']/text()") == [IN_ONDERZOEK]
-    return Keys(msg.name, day, identificatie, date.fromisoformat(dagtekening), noemt,
+        referenties = [(el.text or "").strip() for el in m.root.iter(etree.Element)
+                       if local(el) == "ReferentieAanbieder"]
+    onderzoek = msg.id == "319" and m.text(m.body, "VerzoekAntwoord") == IN_ONDERZOEK
+    return Keys(msg.name, day, header["Identificatie"],
+                date.fromisoformat(header["Dagtekening"]), noemt,
                 tuple(dict.fromkeys(referenties)), onderzoek, ref)
 
 

@@ -1,5 +1,5 @@
-"""A simulated party on the mock exchange: the same party objects as in the in-memory
-Simulation, talking to the exchange over HTTP with its party token.
+"""A simulated party on the mock exchange: a `harness.parties` party object, talking to the
+exchange over HTTP with its party token (`ExchangeClient`).
 
     agent = ExchangeAgent(url, token, SimulatedAanbieder(profile, rel, agb, gemeentecode))
     agent.send(agent.party.start(today, bsn), today=today)   # goes out when due
@@ -18,18 +18,14 @@ import requests
 from harness.chain import ChainState, judge
 from harness.parties.base import Outgoing, Party
 
-XML = "application/xml"
+from .client import ExchangeClient, ExchangeError
 
-
-class ExchangeError(RuntimeError):
-    """The exchange refused or failed a request; the text is the exchange's own answer."""
+__all__ = ["ExchangeAgent", "ExchangeError"]
 
 
 class ExchangeAgent:
     def __init__(self, url: str, token: str, party: Party, http: requests.Session | None = None):
-        self.url, self.party = url.rstrip("/"), party
-        self.http = http or requests.Session()
-        self.auth = {"Authorization": f"Bearer {token}"}
+        self.client, self.party = ExchangeClient(url, token, http), party
         self.state = ChainState()
         self.pending: list[Outgoing] = []
 
@@ -40,13 +36,13 @@ class ExchangeAgent:
     def pump(self, today: date) -> int:
         """Answer every message waiting in the inbox, then send what is due. Returns how many
         messages were received and sent."""
-        listed = self._request("GET", "/api/messages", params={"status": "aangeboden"})
-        for entry in listed.json()["messages"]:
-            xml = self._request("GET", f"/api/messages/{entry['id']}").content
+        listed = self.client.inbox()
+        for entry in listed:
+            xml = self.client.xml(entry["id"])
             verdict = self._judge(xml, entry["berichtsoort"], today)
             self.pending.extend(self.party.receive(xml, verdict, today))
-            self._request("POST", f"/api/messages/{entry['id']}/ack")
-        return len(listed.json()["messages"]) + self._send_due(today)
+            self.client.ack(entry["id"])
+        return len(listed) + self._send_due(today)
 
     def _send_due(self, today: date) -> int:
         due = sorted((o for o in self.pending if o.due <= today), key=lambda o: o.serial)
@@ -58,16 +54,9 @@ class ExchangeAgent:
 
     def _deliver(self, o: Outgoing) -> None:
         """Hand one message to the exchange (here: the REST mailbox API)."""
-        self._request("POST", "/api/messages", data=o.xml, headers={"Content-Type": XML})
+        self.client.submit(o.xml)
 
     def _judge(self, xml: bytes, name: str, today: date):
         verdict = judge(self.state, xml, name, self.party.profile.context(today, self.party.release))
         self.state.record(verdict)
         return verdict
-
-    def _request(self, method: str, path: str, **kw) -> requests.Response:
-        headers = {**self.auth, **kw.pop("headers", {})}
-        r = self.http.request(method, self.url + path, headers=headers, timeout=30, **kw)
-        if r.status_code >= 400:
-            raise ExchangeError(f"{method} {path}: HTTP {r.status_code} {r.text[:500]}")
-        return r

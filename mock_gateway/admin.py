@@ -1,30 +1,25 @@
-"""Admin controls of a session (admin token): its clock, freezes (IB103) and injected faults.
-
-Faults let vendors test retry logic. Transport faults (drop, http500, http503) answer the
-next submissions with an error and store nothing, so the client knows it must send again;
-delivery faults act on the next delivered messages: `delay` offers the message to the
-receiver only after N seconds (status ontvangen until then), `duplicate` puts it in the
-receiver's inbox twice (the receiver must recognise the second by its identification).
-"""
+"""Admin controls of a session (admin token): its clock, freezes (IB103), injected faults
+(faults.py) and the whole journal."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask import Blueprint, jsonify
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from .auth import admin_required
 from harness.standard.codes import ROLES
 
-from .db import Fault, Freeze, reading, writing
-from .journal import entry_json, journal_query
+from .auth import admin_required
+from .db import Fault, Freeze, find_session, reading, writing
+from .faults import DELIVERY_FAULTS, TRANSPORT_FAULTS
+from .journal import journal_query, list_args
+from .inputs import json_object
 from .runtime import ApiError, exchange
-from .sessions import fault_json, find_session, freeze_json, json_body, session_json
+from .views import entry_json, fault_json, freeze_json, session_json
 
 bp = Blueprint("admin", __name__)
 
-TRANSPORT_FAULTS = ("drop", "http500", "http503")
-DELIVERY_FAULTS = ("delay", "duplicate")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the session clock's range
 
 
 def _bad(text: str) -> ApiError:
@@ -40,21 +35,33 @@ def _date(value, name: str) -> date | None:
         raise _bad(f"{name} must be a date YYYY-MM-DD, got {value!r}.") from None
 
 
+def clock_day(day: date | None, name: str) -> date | None:
+    """A session date the exchange can count werkdagen and deadlines from."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise _bad(f"{name} must lie from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}; "
+                   f"got {day.isoformat()}.")
+    return day
+
+
 @bp.post("/api/sessions/<session_id>/clock")
 @admin_required
 def clock(session_id):
     """{"date": "YYYY-MM-DD"} sets the session's today, {"date": null} back to the real date,
     {"werkdagen": N} moves it N werkdagen forward (weekends and Dutch holidays skipped, by the regio's calendar)."""
-    body = json_body()
+    body = json_object()
     with writing(exchange().writer) as s:
         session = find_session(s, session_id, lock=True)
         if "werkdagen" in body:
             n = body["werkdagen"]
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 3650:
                 raise _bad("werkdagen must be a whole number from 0 to 3650.")
-            session.today = session.kalender().add_werkdagen(session.clock(), n)
+            try:
+                day = session.kalender().add_werkdagen(session.clock(), n)
+            except OverflowError:  # a date set before the clock had its range
+                day = date.max
+            session.today = clock_day(day, f"the date {n} werkdagen on")
         elif "date" in body:
-            session.today = _date(body["date"], "date")
+            session.today = clock_day(_date(body["date"], "date"), "date")
         else:
             raise _bad('Send {"date": "YYYY-MM-DD"}, {"date": null} or {"werkdagen": N}.')
         return jsonify({"today": session.clock().isoformat(),
@@ -66,7 +73,7 @@ def clock(session_id):
 def add_freeze(session_id):
     """{"messages": ["301", "JW315"], "from": D?, "until": D?}: refuse these message types
     (IB103) from..until (inclusive, session clock); without dates until lifted."""
-    body = json_body()
+    body = json_object()
     messages = body.get("messages")
     if (not isinstance(messages, list) or not messages
             or not all(isinstance(m, str) and 3 <= len(m) <= 8 for m in messages)):
@@ -98,7 +105,7 @@ def add_fault(session_id):
     """{"kind": "drop|http500|http503|delay|duplicate", "count": N, "party": role?,
     "seconds": S (delay)}: injected into the next N submissions (transport faults) or
     deliveries (delay, duplicate), of one party or both."""
-    body = json_body()
+    body = json_object()
     kind, count, role = body.get("kind"), body.get("count", 1), body.get("party")
     if kind not in TRANSPORT_FAULTS + DELIVERY_FAULTS:
         raise _bad(f"kind must be one of {', '.join(TRANSPORT_FAULTS + DELIVERY_FAULTS)}.")
@@ -138,21 +145,7 @@ def journal(session_id):
     """The session's whole journal, refused messages included."""
     with reading(exchange().engine) as s:
         session = find_session(s, session_id)
-        rows = journal_query(s, session_id)
+        rows = journal_query(s, session_id, *list_args())
         return jsonify({"session": session_json(s, session), "messages": [entry_json(m) for m in rows]})
 
 
-def active_faults(s, session_id: str, role: str) -> list[Fault]:
-    """The faults waiting for a submission by `role`, oldest first (session row is locked)."""
-    return list(s.scalars(select(Fault).where(
-        Fault.session_id == session_id, Fault.remaining > 0,
-        (Fault.role.is_(None)) | (Fault.role == role)).order_by(Fault.id)))
-
-
-def take_fault(faults: list[Fault], kinds: tuple[str, ...]) -> Fault | None:
-    """Consume one of these kinds from `active_faults`."""
-    for fault in faults:
-        if fault.kind in kinds and fault.remaining > 0:
-            fault.remaining -= 1
-            return fault
-    return None

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import admin, ggk, journal, mailbox, openapi, sessions
 from .auth import new_token
+from .chains import ChainCache
 from .config import Config
 from .db import Setting, make_engine, token_hash, writer, writing
 from .migrate import upgrade
@@ -66,6 +67,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.json.sort_keys = False
     ex = Exchange(config, engine, engine_w, admin_hash)
     ex.pusher = Pusher(ex)
+    ex.chains = ChainCache()
     if pending(engine):  # pushes left over from before a restart
         ex.pusher.kick()
     app.extensions["ketentest"] = ex

@@ -24,6 +24,8 @@ from harness.clock import KALENDER, Kalender
 from harness.profiles import BUILTIN, builtin
 
 from .config import database_url
+from .inputs import known_id
+from .runtime import not_found
 
 
 def utcnow() -> datetime:
@@ -56,7 +58,11 @@ class ExchangeSession(Base):
     gemeentecode: Mapped[str] = mapped_column(String(4), unique=True)
     agb: Mapped[str] = mapped_column(String(8), unique=True)
     today: Mapped[date | None] = mapped_column(Date)  # the simulated date; None: the real one
-    chain_state: Mapped[str | None] = mapped_column(Text)  # harness.chain's ChainState JSON
+    # The chain state (mock_gateway.chains): a snapshot (harness.chain's ChainState JSON) at
+    # log position chain_from, and the changes since in chain_changes up to chain_pos
+    chain_state: Mapped[str | None] = mapped_column(Text)
+    chain_from: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chain_pos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # the gemeente system's own OntvangAsynchroon endpoint: messages for it are pushed there
     ggk_url: Mapped[str | None] = mapped_column(String(500))
@@ -93,7 +99,8 @@ class Message(Base):
     """The journal: every submission, delivered or refused, with its verdict."""
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),
-                      Index("ix_messages_referentienummer", "session_id", "referentienummer"))
+                      Index("ix_messages_referentienummer", "session_id", "referentienummer"),
+                      Index("ix_messages_session_seq", "session_id", "seq"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, index=True)  # order of arrival within the session
@@ -133,6 +140,30 @@ class Message(Base):
     push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     push_next: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     push_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageRef(Base):
+    """A ReferentieAanbieder a delivered verzoek or verzoek answer (315, 317, 301, 319)
+    carries: the index by which an answer finds what it answers (termijn.py)."""
+    __tablename__ = "message_refs"
+    __table_args__ = (Index("ix_message_refs_lookup", "session_id", "referentie"),)
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    referentie: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+
+
+class ChainChange(Base):
+    """One change of a session's chain state: the delivered message and what the receiver
+    processed of it (harness.chain.state.receipt, JSON). Appended under the session's lock."""
+    __tablename__ = "chain_changes"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(32))
+    receipt: Mapped[str] = mapped_column(Text)
 
 
 class Freeze(Base):
@@ -224,3 +255,11 @@ def writing(write_engine: Engine) -> Iterator[Session]:
     with _sqlite_write_lock(write_engine), Session(write_engine, expire_on_commit=False) as s, \
             s.begin():
         yield s
+
+
+def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
+    """The session, locked for writing when `lock`; a 404 when there is none."""
+    session = s.get(ExchangeSession, known_id(session_id, "session"), with_for_update=lock)
+    if session is None:
+        raise not_found("session")
+    return session

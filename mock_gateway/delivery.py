@@ -1,13 +1,14 @@
-"""Delivery: one submission judged, checked as the hubs check it, and journalled, in one write
-transaction that holds the session's lock (the verdict itself is computed before, and again
-under the lock only when the session's clock or chain state moved meanwhile). Either the message is stored and offered to the
-receiver (202), or it is journalled as afgekeurd with the hubs' code (4xx), or an injected
-transport fault answers with an error and nothing is stored. Nothing is answered 202 that is
-not committed.
+"""Delivery: one submission judged, checked as the hubs check it (`CHECKS`, in their order),
+and journalled, in one write transaction that holds the session's lock (the costly part of the
+verdict is computed before it, the chain rules under it against the state the commit builds
+on: judging.py). Either the message is stored and offered to the receiver (202), or it is
+journalled as afgekeurd with the hubs' code (4xx), or an injected transport fault answers with
+an error and nothing is stored. Nothing is answered 202 that is not committed.
 
-Both doors of the exchange come through here: POST /api/messages (the XML itself) and POST /ggk
-(the payload of a StUF envelope, with the envelope's references in `Envelope`), so a message
-gets the same verdict, checks and journal entry whichever way it came in.
+Every door of the exchange comes through here: POST /api/messages (the XML itself) and POST
+/ggk (the payload of a StUF envelope whose envelope checks passed, with its references in
+`Envelope`), so a message gets the same verdict, the same checks run once, and the same journal
+entry whichever way it came in.
 
 Every delivered message gets a referentienummer (its envelope's, or a fresh UUID v4, as the
 hubs give one to what they pass on) and a retour the referentienummer of the heen message it
@@ -17,31 +18,22 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import refusals
-from .admin import DELIVERY_FAULTS, TRANSPORT_FAULTS, active_faults, take_fault
-from .auth import Caller
-from .db import ExchangeSession, Freeze, Message, reading, utcnow, writing
-from .judging import Judgement, judge_submission, record_delivery
-from .runtime import ApiError, Exchange
-from .termijn import stamp
 from harness.standard import find_message
 
+from . import chains, refusals
+from .auth import Caller
+from .db import ExchangeSession, Freeze, Message, reading, utcnow, writing
+from .faults import DELIVERY_FAULTS, FAULT_ANSWERS, TRANSPORT_FAULTS, active_faults, take_fault
+from .judging import Judgement, complete, prepare_submission
+from .runtime import ApiError, Exchange
+from .termijn import stamp
+
 MAX_FINDINGS_IN_TEXT = 3
-
-FAULT_ANSWERS = {
-    "drop": (503, "DROPPED", "Injected fault 'drop': the exchange lost this submission before "
-                             "storing it. Nothing was stored: send the message again."),
-    "http500": (500, "INTERNAL", "Injected fault 'http500': internal error. Nothing was "
-                                 "stored: send the message again."),
-    "http503": (503, "UNAVAILABLE", "Injected fault 'http503': the exchange is temporarily "
-                                    "unavailable. Nothing was stored: send the message again "
-                                    "after Retry-After seconds."),
-}
-
 
 @dataclass
 class Outcome:
@@ -57,6 +49,7 @@ class Envelope:
     """The references of the GGk envelope a submission came in."""
     referentienummer: str
     cross_ref: str | None = None  # a Du01's crossRefnummer
+    functie: str | None = None  # the message the envelope says it carries (WMO301)
 
 
 @dataclass(frozen=True)
@@ -92,66 +85,128 @@ def frozen(s, session: ExchangeSession, name: str, msg_id: str) -> Freeze | None
     return None
 
 
-def check(s, session: ExchangeSession, who: Caller, j: Judgement) -> dict:
-    """The hubs' checks in their order; returns the routing of a message that passes them,
-    raises Refused otherwise."""
-    v = j.verdict
-    if v.level.value == "xml":
-        raise Refused("not_wellformed", f"The message is not accepted as XML: {_findings_text(j)}")
-    if v.message:
-        rel, msg = find_message(f"{v.release}:{v.message[-3:]}")
-        frozen_by = frozen(s, session, v.message, msg.id)
-        if frozen_by is not None:
-            until = f" until {frozen_by.until.isoformat()}" if frozen_by.until else " until lifted"
-            raise Refused("frozen", f"Message type {v.message} is temporarily blocked (freeze "
-                          f"for a release change{until}, session date "
-                          f"{session.clock().isoformat()}). Send it after the freeze.")
+@dataclass
+class Submission:
+    """What the hubs' checks look at: the verdict on the payload, who sent it (and in which
+    envelope), the session; a check that passes may add routing (receiver, identificatie)."""
+
+    s: Any  # the write transaction, holding the session's lock
+    session: ExchangeSession
+    who: Caller
+    j: Judgement
+    envelope: Envelope | None
+    routing: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self):
+        return self.j.verdict
+
+    @property
+    def definition(self):
+        return self.j.verdict.definition
+
+    def header(self) -> dict[str, str]:
+        return self.j.header()
+
+
+def _wellformed(x: Submission) -> None:
+    if x.verdict.level.value == "xml":
+        raise Refused("not_wellformed", f"The message is not accepted as XML: {_findings_text(x.j)}")
+
+
+def _as_enveloped(x: Submission) -> None:
+    """A GGk envelope names its payload's message in `functie`: the payload must be one."""
+    functie, message = x.envelope and x.envelope.functie, x.verdict.message
+    if functie and message and functie != message:
+        raise Refused("functie", f"functie says {functie} but the payload is a {message}. Set "
+                      f"functie to {message} or send the {functie} payload.")
+
+
+def _not_frozen(x: Submission) -> None:
+    msg = x.definition
+    if msg is None:
+        return
+    frozen_by = frozen(x.s, x.session, msg.name, msg.id)
+    if frozen_by is not None:
+        until = f" until {frozen_by.until.isoformat()}" if frozen_by.until else " until lifted"
+        raise Refused("frozen", f"Message type {msg.name} is temporarily blocked (freeze "
+                      f"for a release change{until}, session date "
+                      f"{x.session.clock().isoformat()}). Send it again after the freeze.")
+
+
+def _schema_valid(x: Submission) -> None:
+    v = x.verdict
     if v.level.value == "xsd" or not v.message:
-        what = v.message or "message"
-        raise Refused("schema", f"The {what} is not conform the XSD: {_findings_text(j)}. "
-                      "Correct it and send it again; the receiver never saw it.")
-    header = j.header()
+        raise Refused("schema", f"The {v.message or 'message'} is not conform its XSD: "
+                      f"{_findings_text(x.j)}. Correct it and send it again; the receiver never "
+                      "saw it.")
+
+
+def _sender(x: Submission) -> None:
     # A retour message copies Afzender/Ontvanger from its heen message: its sender is the
     # heen's Ontvanger.
-    sender_field, receiver_field = ("Ontvanger", "Afzender") if msg.kind == "retour" \
-        else ("Afzender", "Ontvanger")
+    msg, who, header = x.definition, x.who, x.header()
+    where = "Ontvanger" if msg.kind == "retour" else "Afzender"
     if msg.sender != who.role:
-        raise Refused("sender", f"A {v.message} is sent by the {msg.sender}; this token belongs "
+        raise Refused("sender", f"A {msg.name} is sent by the {msg.sender}; this token belongs "
                       f"to the {who.role} {who.code}. Send it with the {msg.sender}'s token.")
-    if header.get(sender_field) != who.code:
-        raise Refused("sender", f"/Bericht/Header/{sender_field} is "
-                      f"{header.get(sender_field)!r}, but this token belongs to the {who.role} "
-                      f"{who.code}. Put {who.code} in {sender_field}"
+    if header.get(where) != who.code:
+        raise Refused("sender", f"/Bericht/Header/{where} is {header.get(where)!r}, but this "
+                      f"token belongs to the {who.role} {who.code}. Put {who.code} in {where}"
                       + (" (a retour message copies the heen message's parties)."
                          if msg.kind == "retour" else "."))
-    receiver = session.code_of(who.other_role)
-    if header.get(receiver_field) != receiver:
-        raise Refused("receiver", f"/Bericht/Header/{receiver_field} is "
-                      f"{header.get(receiver_field)!r}: no route to that {who.other_role} in this "
-                      f"session. The {who.other_role} of this session is {receiver}.")
-    ident = header.get("Identificatie")
-    key = f"{who.code}/{v.message}/{ident}"
-    seen = s.scalar(select(Message.id).where(Message.session_id == session.id,
-                                             Message.dedup_key == key))
+
+
+def _receiver(x: Submission) -> None:
+    msg, who, header = x.definition, x.who, x.header()
+    where = "Afzender" if msg.kind == "retour" else "Ontvanger"
+    receiver = x.session.code_of(who.other_role)
+    if header.get(where) != receiver:
+        raise Refused("receiver", f"/Bericht/Header/{where} is {header.get(where)!r}: no route "
+                      f"to that {who.other_role} in this session. The {who.other_role} of this "
+                      f"session is {receiver}.")
+    x.routing["receiver_code"] = receiver
+
+
+def _delivered_once(x: Submission) -> None:
+    who, name = x.who, x.definition.name
+    ident = x.header().get("Identificatie")
+    key = f"{who.code}/{name}/{ident}"
+    seen = x.s.scalar(select(Message.id).where(Message.session_id == x.session.id,
+                                               Message.dedup_key == key))
     if seen is not None:
-        raise Refused("duplicate", f"A {v.message} from {who.code} with "
+        raise Refused("duplicate", f"A {name} from {who.code} with "
                       f"/Bericht/Header/BerichtIdentificatie/Identificatie {ident!r} was "
                       f"delivered before (message {seen}). Give every new message a new "
                       "Identificatie. If you are resending after an error or a time-out, the "
                       "earlier attempt did arrive: do not send it again.")
-    return {"receiver_code": header.get(receiver_field), "identificatie": ident,
-            "dedup_key": key}
+    x.routing.update(identificatie=ident, dedup_key=key)
 
 
-def _reused(s, session: ExchangeSession, who: Caller, envelope: Envelope) -> None:
-    """A referentienummer names one message of its sender (IB216)."""
-    seen = s.scalar(select(Message.id).where(
-        Message.session_id == session.id, Message.sender_role == who.role,
-        Message.referentienummer == envelope.referentienummer, Message.status != "afgekeurd"))
+def _reference_once(x: Submission) -> None:
+    """A GGk envelope's referentienummer names one message of its sender (IB216)."""
+    if x.envelope is None:
+        return
+    ref = x.envelope.referentienummer
+    seen = x.s.scalar(select(Message.id).where(
+        Message.session_id == x.session.id, Message.sender_role == x.who.role,
+        Message.referentienummer == ref, Message.status != "afgekeurd"))
     if seen is not None:
-        raise Refused("reference_reused", f"referentienummer {envelope.referentienummer} was "
-                      f"used before by {who.code} (message {seen}). Give every envelope a new "
-                      "UUID v4.")
+        raise Refused("reference_reused", f"referentienummer {ref} was used before by "
+                      f"{x.who.code} (message {seen}). Give every envelope a new UUID v4.")
+
+
+# The hubs' checks in their order, the same for every door (REST, GGk): the first that fails
+# refuses the message (refusals.py gives its code per side).
+CHECKS = (_wellformed, _as_enveloped, _not_frozen, _schema_valid, _sender, _receiver,
+          _delivered_once, _reference_once)
+
+
+def check(x: Submission) -> dict:
+    """Run the hubs' checks; the routing of a message that passes them, else Refused."""
+    for passes in CHECKS:
+        passes(x)
+    return x.routing
 
 
 def heen_reference(s, session: ExchangeSession, who: Caller, message: str,
@@ -180,17 +235,15 @@ def prejudge(ex: Exchange, who: Caller, data: bytes) -> Prejudged | None:
     """The verdict on `data` in the caller's session as it is now (outside any lock)."""
     with reading(ex.engine) as s:
         snapshot = s.get(ExchangeSession, who.session_id)
-    return Prejudged(snapshot, judge_submission(snapshot, data)) if snapshot else None
+    return Prejudged(snapshot, prepare_submission(snapshot, data)) if snapshot else None
 
 
-def submit(ex: Exchange, who: Caller, data: bytes, *, prejudged: Prejudged | None = None,
-           envelope: Envelope | None = None) -> Outcome:
-    """Judge (unless `prejudged`), check and journal one submission of `who`; `envelope`: the
-    GGk envelope it came in."""
+def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None = None) -> Outcome:
+    """Judge, check and journal one submission of `who`; `envelope`: the GGk envelope it came
+    in."""
     entry_id = uuid.uuid4().hex
     try:
-        outcome = _submit(ex, who, data, entry_id, prejudged or prejudge(ex, who, data),
-                          envelope)
+        outcome = _submit(ex, who, data, entry_id, prejudge(ex, who, data), envelope)
     except IntegrityError:
         # Only a race on the unique identification gets here (the session lock makes it rare).
         return journal_refusal(ex, who, data, len(data), "duplicate",
@@ -201,75 +254,84 @@ def submit(ex: Exchange, who: Caller, data: bytes, *, prejudged: Prejudged | Non
     return outcome
 
 
-def _judged_on(session: ExchangeSession) -> tuple:
-    """What a verdict depends on besides the message."""
-    return session.today, session.chain_state
-
-
 def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
             envelope: Envelope | None) -> Outcome:
-    # Judged outside the lock (the costly part), on the session as it was; under the lock,
-    # judge again only if the session's clock or chain state changed in between.
-    snapshot, j = (pre.snapshot, pre.judgement) if pre else (None, None)
     with writing(ex.writer) as s:
-        session = s.get(ExchangeSession, who.session_id, with_for_update=True)
-        if session is None:
-            raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
-        faults = active_faults(s, session.id, who.role)
-        fault = take_fault(faults, TRANSPORT_FAULTS)
-        if fault is not None:
-            status, code, text = FAULT_ANSWERS[fault.kind]
-            return Outcome(status, {"code": code, "message": text},
-                           {"Retry-After": "1"} if fault.kind == "http503" else {})
-        if j is None or _judged_on(session) != _judged_on(snapshot):
-            j = judge_submission(session, data)
-        now = utcnow()
-        entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
-                        sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
-                        berichtsoort=j.verdict.message, release=j.verdict.release,
-                        verdict=j.as_json(), size=len(data), content=data, received_at=now,
-                        referentienummer=envelope and envelope.referentienummer,
-                        cross_ref=envelope and envelope.cross_ref)
-        try:
-            routing = check(s, session, who, j)
-            if envelope is not None:
-                _reused(s, session, who, envelope)
-        except Refused as r:
-            header = j.header()
-            entry.identificatie = header.get("Identificatie")
-            entry.status, entry.refusal_code = "afgekeurd", refusals.code(r.kind, who.role)
-            entry.refusal_text = r.text
-            stamp(s, session, entry, j)
-            s.add(entry)
-            return _refusal(who, r.kind, r.text, entry_id, j)
-        entry.receiver_code = routing["receiver_code"]
-        entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
-        if envelope is None:
-            entry.referentienummer = str(uuid.uuid4())
-            entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
-                                             entry.identificatie)
-        fault = take_fault(faults, DELIVERY_FAULTS)
-        entry.status, entry.offered_at = "aangeboden", now
-        if fault is not None and fault.kind == "delay":
-            entry.status, entry.offered_at = "ontvangen", now + timedelta(seconds=fault.seconds)
+        outcome, held = _decide(ex, s, who, data, entry_id, pre, envelope)
+    if held is not None:  # committed: the chain state it built on may serve the next one
+        ex.chains.put(*held)
+    return outcome
+
+
+def _decide(ex: Exchange, s, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
+            envelope: Envelope | None) -> tuple[Outcome, tuple | None]:
+    """Under the session's lock: the outcome, and (session id, log position, chain state)
+    to keep once the transaction commits."""
+    session = s.get(ExchangeSession, who.session_id, with_for_update=True)
+    if session is None:
+        raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
+    faults = active_faults(s, session.id, who.role)
+    fault = take_fault(faults, TRANSPORT_FAULTS)
+    if fault is not None:
+        status, code, text = FAULT_ANSWERS[fault.kind]
+        return Outcome(status, {"code": code, "message": text},
+                       {"Retry-After": "1"} if fault.kind == "http503" else {}), None
+    j = pre.judgement if pre else None
+    if j is None or j.today != session.clock():  # judged on another date: judge again
+        j = prepare_submission(session, data)
+    state = ex.chains.take(s, session)
+    complete(j, state)
+    outcome = _store(s, session, who, data, entry_id, j, state, faults, envelope)
+    return outcome, (session.id, session.chain_pos, state)
+
+
+def _store(s, session: ExchangeSession, who: Caller, data: bytes, entry_id: str, j: Judgement,
+           state, faults: list, envelope: Envelope | None) -> Outcome:
+    now = utcnow()
+    entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
+                    sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
+                    berichtsoort=j.verdict.message, release=j.verdict.release,
+                    verdict=j.as_json(), size=len(data), content=data, received_at=now,
+                    referentienummer=envelope and envelope.referentienummer,
+                    cross_ref=envelope and envelope.cross_ref)
+    try:
+        routing = check(Submission(s, session, who, j, envelope))
+    except Refused as r:
+        header = j.header()
+        entry.identificatie = header.get("Identificatie")
+        entry.status, entry.refusal_code = "afgekeurd", refusals.code(r.kind, who.role)
+        entry.refusal_text = r.text
         stamp(s, session, entry, j)
         s.add(entry)
-        if fault is not None and fault.kind == "duplicate":
-            s.add(Message(id=uuid.uuid4().hex, seq=entry.seq + 1, session_id=session.id,
-                          sender_role=entry.sender_role, sender_code=entry.sender_code,
-                          receiver_role=entry.receiver_role, receiver_code=entry.receiver_code,
-                          berichtsoort=entry.berichtsoort, release=entry.release,
-                          identificatie=entry.identificatie, verdict=entry.verdict,
-                          referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
-                          size=entry.size, content=data, duplicate_of=entry.id,
-                          status=entry.status, received_at=now, offered_at=entry.offered_at,
-                          day=entry.day, termijn=entry.termijn))
-        record_delivery(session, j)
-        body = {"id": entry_id, "status": entry.status, "berichtsoort": entry.berichtsoort,
-                "verdict": f"/api/messages/{entry_id}/verdict",
-                "accepted_by_rules": j.verdict.accepted, "retourcodes": j.verdict.retourcodes}
-        return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"},
-                       push=bool(session.ggk_url) and entry.receiver_role == "gemeente")
+        return _refusal(who, r.kind, r.text, entry_id, j)
+    entry.receiver_code = routing["receiver_code"]
+    entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
+    if envelope is None:
+        entry.referentienummer = str(uuid.uuid4())
+        entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
+                                         entry.identificatie)
+    fault = take_fault(faults, DELIVERY_FAULTS)
+    entry.status, entry.offered_at = "aangeboden", now
+    if fault is not None and fault.kind == "delay":
+        entry.status, entry.offered_at = "ontvangen", now + timedelta(seconds=fault.seconds)
+    stamp(s, session, entry, j)
+    s.add(entry)
+    if fault is not None and fault.kind == "duplicate":
+        s.add(Message(id=uuid.uuid4().hex, seq=entry.seq + 1, session_id=session.id,
+                      sender_role=entry.sender_role, sender_code=entry.sender_code,
+                      receiver_role=entry.receiver_role, receiver_code=entry.receiver_code,
+                      berichtsoort=entry.berichtsoort, release=entry.release,
+                      identificatie=entry.identificatie, verdict=entry.verdict,
+                      referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
+                      size=entry.size, content=data, duplicate_of=entry.id,
+                      status=entry.status, received_at=now, offered_at=entry.offered_at,
+                      day=entry.day, termijn=entry.termijn))
+    chains.record(s, session, state, j.verdict, entry.id)
+    body = {"id": entry_id, "status": entry.status, "berichtsoort": entry.berichtsoort,
+            "verdict": f"/api/messages/{entry_id}/verdict",
+            "accepted_by_rules": j.verdict.accepted, "retourcodes": j.verdict.retourcodes}
+    return Outcome(202, body, {"Location": f"/api/messages/{entry_id}"},
+                   push=bool(session.ggk_url) and entry.receiver_role == "gemeente")
 
 
 def journal_refusal(ex: Exchange, who: Caller, data: bytes | None, size: int, kind: str,

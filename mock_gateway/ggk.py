@@ -31,7 +31,6 @@ from .mailbox import read_body
 from .runtime import ApiError, Exchange, exchange
 from .stuf import (CONTENT_TYPE, UUID4, Envelope, Sent, StufFault, handle_soap, oversized,
                    refuse, render_wsdl)
-from .judging import judge_submission
 from .stuf.schema import SOAP_NS, path_of
 
 bp = Blueprint("ggk", __name__)
@@ -63,13 +62,6 @@ class SessionParties:
         return Sent("Du01" if msg.kind == "retour" else "Di01", m.sender_code,
                     m.receiver_code or "", m.berichtsoort)
 
-    def frozen(self, functie: str) -> bool:
-        try:
-            _, msg = find_message(functie)
-        except KeyError:
-            return False
-        with reading(self.ex.engine) as s:
-            return delivery.frozen(s, self.session, msg.name, msg.id) is not None
 
 
 def _plain_fault(status: int, code: str, text: str, headers: dict | None = None) -> Response:
@@ -133,6 +125,14 @@ def _party_fault(who: Caller, session: ExchangeSession, env: Envelope) -> StufFa
     return None
 
 
+def _named(sg) -> str | None:
+    """The message an envelope's functie names, when it names one (for the journal)."""
+    try:
+        return find_message(sg.functie)[1].name if sg and sg.functie else None
+    except KeyError:
+        return None
+
+
 def _journal_text(fault: StufFault) -> str:
     where = "" if fault.path == "/" else f"{fault.path}: "
     return f"{where}{fault.what} {fault.todo}".strip()
@@ -146,13 +146,7 @@ class _Call:
                  size: int):
         self.ex, self.who, self.session, self.data, self.size = ex, who, session, data, size
         self.parties = SessionParties(ex, session)
-        self.prejudged: delivery.Prejudged | None = None
         self.journalled: str | None = None  # the entry delivery made for a refusal
-
-    def judge(self, payload: bytes, _name: str):
-        # the session's verdict, computed once: delivery takes it over (same verdict as REST)
-        self.prejudged = delivery.Prejudged(self.session, judge_submission(self.session, payload))
-        return self.prejudged.judgement.verdict
 
     def submit(self, env: Envelope) -> StufFault | None:
         fault = _party_fault(self.who, self.session, env)
@@ -170,29 +164,28 @@ class _Call:
                                  "delivered to you that is not refused already.",
                                  f"{path_of(env.element)}/stuurgegevens/crossRefnummer", "", sg)
             return None
-        outcome = delivery.submit(self.ex, self.who, env.payload, prejudged=self.prejudged,
+        # the payload goes through delivery's checks, as every door's does
+        outcome = delivery.submit(self.ex, self.who, env.payload,
                                   envelope=delivery.Envelope(sg.referentienummer,
-                                                             sg.cross_refnummer))
+                                                             sg.cross_refnummer, sg.functie))
         if outcome.status == 202:
             return None
         if outcome.kind is None:
             raise _Transport(outcome)
         self.journalled = outcome.body["id"]
         return StufFault(refusals.fo01_code(outcome.kind), outcome.body["message"],
-                         f"{path_of(env.element)}/parameters/bericht", "", sg)
+                         env.path(refusals.REFUSALS[outcome.kind].envelope_part), "", sg)
 
     def refused(self, fault: StufFault, fo01: bytes) -> None:
         if self.journalled is not None:
             delivery.attach_answer(self.ex, self.journalled, fo01)
         else:
+            # refused on its envelope, before delivery judged the payload
             sg = fault.stuurgegevens
             ref = sg.referentienummer if sg and UUID4.fullmatch(sg.referentienummer) else None
-            j = self.prejudged.judgement if self.prejudged else None
             delivery.record_refusal(self.ex, self.who, self.data, self.size, fault.code,
                                     _journal_text(fault), referentienummer=ref,
-                                    berichtsoort=j and j.verdict.message,
-                                    release=j and j.verdict.release,
-                                    verdict=j and j.as_json(), stuf_answer=fo01)
+                                    berichtsoort=_named(sg), stuf_answer=fo01)
         if self.session.ggk_url:
             self.ex.pusher.kick()
 
@@ -214,8 +207,8 @@ def receive():
             status, body = refuse(oversized(size, head, ex.config.max_bytes), None, call.refused)
             return Response(body, status, content_type=CONTENT_TYPE,
                             headers={"Connection": "close"})
-        status, body = handle_soap(data, call.parties, call.submit, judge=call.judge,
-                                   refused=call.refused, max_bytes=ex.config.max_bytes)
+        status, body = handle_soap(data, call.parties, call.submit, refused=call.refused,
+                                   max_bytes=ex.config.max_bytes)
     except _Transport as t:
         return _plain_fault(t.outcome.status, t.outcome.body["code"], t.outcome.body["message"],
                             t.outcome.headers)

@@ -1,27 +1,25 @@
 """The one place where the exchange judges a submitted message.
 
-`judge_submission` gives the full verdict a receiver would give (XML safety, XSD, in-message
-and external-data rules, with the session's clock as today). The exchange refuses only what
-the hubs refuse (verdict levels `xml` and `xsd`); a schema-valid message is delivered even if
-it breaks a rule (the receiver answers with a retour message), and the journal keeps the whole
-verdict.
+A submission's verdict is the full verdict a receiver would give (XML safety, XSD, in-message
+and external-data rules, with the session's clock as today, and the chain rules against the
+session's chain state). The exchange refuses only what the hubs refuse (verdict levels `xml`
+and `xsd`); a schema-valid message is delivered even if it breaks a rule (the receiver answers
+with a retour message), and the journal keeps the whole verdict.
 
-The session's chain state (harness.chain) plugs in here and nowhere else: the message is
-judged against it and, once the exchange has delivered it, recorded (`record_delivery`; the
-state takes in only what a receiver processes). `judge_submission` depends only on
-the bytes and the session's clock and chain state: delivery calls it before taking the
-session's lock and again under the lock if either changed meanwhile; `record_delivery` runs
-under the lock, so the chain state follows the messages in arrival order.
+It is judged in two steps, each once: `prepare_submission` (everything but the chain rules:
+the costly part, run before delivery takes the session's lock; it depends on the bytes and
+the session's clock only) and `complete` (the chain rules, lookups in the state, run under the
+lock against exactly the state the commit builds on: mock_gateway.chains).
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import date
-from lxml import etree
 
-from harness.chain import ChainState, judge
+from harness.chain import ChainState
 from harness.validation import Context, Level, Verdict
+from harness.validation.validator import Prepared, finish, prepare
 
 from .db import ExchangeSession
 
@@ -31,9 +29,17 @@ FILE = "<submission>"
 
 @dataclass
 class Judgement:
-    verdict: Verdict
+    prepared: Prepared
     today: date
-    state: ChainState
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.prepared.verdict
+
+    @property
+    def complete(self) -> bool:
+        """The chain rules have run (or there are none to run)."""
+        return not self.prepared.pending
 
     @property
     def refused(self) -> bool:
@@ -42,19 +48,8 @@ class Judgement:
 
     def header(self) -> dict[str, str]:
         """Afzender, Ontvanger, Identificatie (BerichtIdentificatie) of a schema-valid message."""
-        root = self.verdict.root
-        out: dict[str, str] = {}
-        if root is None or not len(root):
-            return out
-        for child in root[0]:
-            name = etree.QName(child).localname
-            if name in ("Afzender", "Ontvanger"):
-                out[name] = (child.text or "").strip()
-            elif name == "BerichtIdentificatie":
-                for part in child:
-                    if etree.QName(part).localname == "Identificatie":
-                        out["Identificatie"] = (part.text or "").strip()
-        return out
+        view = self.verdict.view
+        return view.header_fields() if view is not None else {}
 
     def as_json(self) -> str:
         v = self.verdict
@@ -66,14 +61,13 @@ class Judgement:
         return json.dumps(d, ensure_ascii=False)
 
 
-def judge_submission(session: ExchangeSession, data: bytes) -> Judgement:
-    """The verdict on `data` as submitted in `session` (its clock is today)."""
+def prepare_submission(session: ExchangeSession, data: bytes) -> Judgement:
+    """The verdict on `data` in `session` (its clock is today), but for the chain rules."""
     context = Context(today=session.clock())
-    state = ChainState.from_json(session.chain_state)
-    return Judgement(judge(state, data, FILE, context), context.today, state)
+    return Judgement(prepare(data, FILE, context=context), context.today)
 
 
-def record_delivery(session: ExchangeSession, judgement: Judgement) -> None:
-    """After the exchange delivered the message: what the receiver processes joins the chain."""
-    if judgement.state.record(judgement.verdict):
-        session.chain_state = judgement.state.to_json()
+def complete(judgement: Judgement, state: ChainState) -> Judgement:
+    """Run the chain rules against `state`, the session's chain as the commit will build on."""
+    finish(judgement.prepared, state)
+    return judgement

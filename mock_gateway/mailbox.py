@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
-from . import delivery
+from . import delivery, inputs
 from .auth import party_required
 from .db import Message, reading, utcnow, writing
-from .journal import effective_status, entry_json, journal_query, visible_message, visible_to_receiver
+from .journal import journal_query, list_args, visible_message
+from .status import effective_status, visible_to_receiver
+from .views import entry_json
 from .runtime import ApiError, exchange, not_found
 
 bp = Blueprint("mailbox", __name__)
@@ -78,7 +80,7 @@ def list_messages():
     else:
         raise ApiError(400, "BAD_REQUEST", "box must be inbox or outbox.")
     with reading(exchange().engine) as s:
-        rows = journal_query(s, who.session_id, *conditions, now=now)
+        rows = journal_query(s, who.session_id, *list_args(), *conditions, now=now)
         return jsonify({"box": box, "messages": [entry_json(m, now) for m in rows]})
 
 
@@ -100,7 +102,7 @@ def ack(message_id):
     """The receiver confirms it fetched the message: bezorgd (idempotent)."""
     who = g.caller
     with writing(exchange().writer) as s:
-        m = s.scalar(select(Message).where(Message.id == message_id,
+        m = s.scalar(select(Message).where(Message.id == inputs.known_id(message_id),
                                            Message.session_id == who.session_id)
                      .with_for_update())
         if m is None or effective_status(m) not in ("aangeboden", "bezorgd") \

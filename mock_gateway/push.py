@@ -35,7 +35,7 @@ from harness.standard import find_message
 from harness.validation import intake
 
 from .db import ExchangeSession, Message, reading, utcnow, writing
-from .journal import visible_to_receiver
+from .status import visible_to_receiver
 from .stuf import CONTENT_TYPE, wrap_for_gemeente
 from .stuf.build import to_bytes
 from .stuf.schema import STUF_NS

@@ -15,12 +15,16 @@ class Refusal:
     aanbieder: str  # the code VECOZO gives
     status: int
     meaning: str
+    envelope_part: str = "payload"  # what a GGk envelope's Fo01 points at (stuf Envelope.path)
 
 
 REFUSALS = {
     "too_large": Refusal("IB007", "IB007", 413, "larger than 25 MB"),
     "not_wellformed": Refusal("BRS14", "BRS14", 400, "not well-formed or unsafe XML"),
-    "frozen": Refusal("IB103", "IB103", 503, "message type temporarily blocked (freeze)"),
+    "functie": Refusal("IB240", "IB240", 422, "the payload is another message than its "
+                       "envelope names", "stuurgegevens/functie"),
+    "frozen": Refusal("IB103", "IB103", 503, "message type temporarily blocked (freeze)",
+                      "stuurgegevens/functie"),
     "schema": Refusal("StUF055", "BRS13", 422, "not conform the XSD"),
     "sender": Refusal("IB213", "BRS02", 403, "sender is not the token's party"),
     "receiver": Refusal("IB210", "BRS33", 422, "receiver unknown in this session"),

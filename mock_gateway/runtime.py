@@ -18,6 +18,7 @@ class Exchange:
     writer: Engine  # write transactions (BEGIN IMMEDIATE on SQLite)
     admin_hash: str
     pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
+    chains: Any = None  # chains.ChainCache: this process's decoded chain states (create_app)
 
 
 def exchange() -> Exchange:
@@ -41,3 +42,4 @@ class ApiError(Exception):
 def not_found(what: str = "message") -> ApiError:
     # The same answer for "does not exist" and "not yours": ids of others stay invisible.
     return ApiError(404, "NOT_FOUND", f"No {what} with this id for your token.")
+

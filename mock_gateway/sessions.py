@@ -7,70 +7,34 @@ import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from harness.standard import RELEASES
-from harness.standard.registry import DEFAULT
 from harness.standard.cbs import gemeentecodes
+from harness.standard.registry import DEFAULT
 
+from . import chains, inputs
 from .auth import admin_required, new_token
-from .db import ExchangeSession, Fault, Freeze, Message, Party, as_utc, reading, token_hash, writing
-from .runtime import ApiError, exchange, not_found
+from .db import (ExchangeSession, Fault, Freeze, Message, Party, find_session, reading, token_hash,
+                 writing)
+from .runtime import ApiError, exchange
+from .views import session_json
 
 bp = Blueprint("sessions", __name__)
 _ATTEMPTS = 20  # a concurrent create may take the same code: try again
-
-
-def json_body() -> dict:
-    if not request.content_length:
-        return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "BAD_REQUEST", "The body must be a JSON object "
-                       "(Content-Type: application/json).")
-    return body
-
-
-def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
-    freezes = s.scalars(select(Freeze).where(Freeze.session_id == session.id)
-                        .order_by(Freeze.id)).all()
-    faults = s.scalars(select(Fault).where(Fault.session_id == session.id,
-                                           Fault.remaining > 0).order_by(Fault.id)).all()
-    if count is None:
-        count = s.scalar(select(func.count()).select_from(Message)
-                         .where(Message.session_id == session.id))
-    return {
-        "id": session.id, "release": session.release, "profile": session.profile,
-        "today": session.clock().isoformat(), "clock": "simulated" if session.today else "real",
-        "parties": [{"role": "gemeente", "code": session.gemeentecode},
-                    {"role": "aanbieder", "code": session.agb}],
-        "freezes": [freeze_json(f) for f in freezes],
-        "faults": [fault_json(f) for f in faults],
-        "messages": count,
-        "ggk_url": session.ggk_url,
-        "created_at": as_utc(session.created_at).isoformat(),
-    }
-
-
-def freeze_json(f: Freeze) -> dict:
-    return {"message": f.message, "from": f.starts and f.starts.isoformat(),
-            "until": f.until and f.until.isoformat()}
-
-
-def fault_json(f: Fault) -> dict:
-    return {"id": f.id, "kind": f.kind, "party": f.role, "remaining": f.remaining,
-            "seconds": f.seconds}
 
 
 def ggk_url(value) -> str | None:
     """A gemeente endpoint URL from a request body (None: no push, the REST inbox only)."""
     if value is None:
         return None
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
-            or len(value) > 500:
+    try:
+        parts = urlsplit(value) if isinstance(value, str) and len(value) <= 500 else None
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ApiError(400, "BAD_REQUEST", f"ggk_url must be the http(s) URL (at most 500 "
                        f"characters) of the gemeente system's OntvangAsynchroon endpoint, e.g. "
                        f"https://gemeente.example/ggk, or null; got {value!r}.")
@@ -94,24 +58,15 @@ def _free_agb(s) -> str:
 
 
 
-def find_session(s, session_id: str, lock: bool = False) -> ExchangeSession:
-    """The session, locked for writing when `lock`; a 404 when there is none."""
-    session = s.get(ExchangeSession, session_id, with_for_update=lock)
-    if session is None:
-        raise not_found("session")
-    return session
-
 @bp.post("/api/sessions")
 @admin_required
 def create():
-    body = json_body()
+    body = inputs.json_object()
     rel = body.get("release", DEFAULT)
-    if rel not in RELEASES:
-        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r}; "
+    if not isinstance(rel, str) or rel not in RELEASES:
+        raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r:.60}; "
                        f"known: {', '.join(RELEASES)}.")
-    profile = body.get("profile")
-    if profile is not None and not isinstance(profile, str):
-        raise ApiError(400, "BAD_REQUEST", "profile must be a string (a regio profile name).")
+    profile = inputs.text(body.get("profile"), "profile (a regio profile name)", 200)
     url = ggk_url(body.get("ggk_url"))
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
@@ -169,7 +124,7 @@ def remove(session_id):
 def set_ggk(session_id):
     """{"url": "https://gemeente.example/ggk"} pushes the gemeente's messages there from now
     on, those still waiting included; {"url": null} stops pushing (the REST inbox stays)."""
-    body = json_body()
+    body = inputs.json_object()
     if "url" not in body:
         raise ApiError(400, "BAD_REQUEST", 'Send {"url": "https://..."} or {"url": null}.')
     url = ggk_url(body["url"])
@@ -195,6 +150,7 @@ def reset(session_id):
         session = find_session(s, session_id, lock=True)
         for table in (Message, Freeze, Fault):
             s.execute(delete(table).where(table.session_id == session_id))
-        session.chain_state, session.today = None, None
+        chains.reset(s, session)
+        session.today = None
         s.flush()
         return jsonify(session_json(s, session, 0))

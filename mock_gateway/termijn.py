@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from harness.answers import Keys, answered, keys, wanted
 
-from .db import ExchangeSession, Message
+from .db import ExchangeSession, Message, MessageRef
 from .judging import Judgement
 
 
@@ -27,6 +27,12 @@ def _earlier(s, session_id: str, answer: Keys) -> list[Keys]:
         Message.berichtsoort.in_(names))
     if identificatie is not None:
         q = q.where(Message.identificatie == identificatie)
+    else:  # a verzoek answer: what a ReferentieAanbieder's verzoek is depends only on the
+        # messages that carry it (harness.answers._open_verzoeken), found by the index
+        if not answer.referenties:
+            return []
+        q = q.where(Message.id.in_(select(MessageRef.message_id).where(
+            MessageRef.session_id == session_id, MessageRef.referentie.in_(answer.referenties))))
     return [Keys.from_json(links, ref=id_) for id_, links in s.execute(q.order_by(Message.seq))]
 
 
@@ -34,15 +40,18 @@ def stamp(s, session: ExchangeSession, entry: Message, j: Judgement | None) -> N
     """Set `entry.day`; for a delivered message (judged, not refused) also its links and, when
     it answers an earlier one, its termijn. Call before `entry` joins the session `s`."""
     entry.day = session.clock()
-    if j is None or entry.status == "afgekeurd" or j.verdict.root is None:
+    if j is None or entry.status == "afgekeurd" or j.verdict.view is None:
         return
-    k = keys(j.verdict.root, entry.day, ref=entry.id)
+    k = keys(j.verdict.view, entry.day, ref=entry.id)
     if k is None:
         return
     entry.links = k.to_json()
     kalender = session.kalender()
     link = answered(k, _earlier(s, session.id, k), kalender)
     entry.termijn = json.dumps(link.as_dict(kalender)) if link else None
+    # after the query above: its autoflush must not write them before their message
+    s.add_all(MessageRef(message_id=entry.id, referentie=ref, session_id=session.id)
+              for ref in k.referenties)
 
 
 def termijn_json(m: Message) -> dict | None:

@@ -106,14 +106,14 @@ class Server:
     """The exchange in a subprocess; `kill()` is kill -9."""
 
     def __init__(self, database: str, log: Path, gunicorn_workers: int = 0,
-                 env: dict | None = None):
+                 env: dict | None = None, gunicorn_args: tuple[str, ...] = ()):
         env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
                **(env or {})}
         self.log = open(log, "ab")
         if gunicorn_workers:
             port = free_port()
             self.url = f"http://127.0.0.1:{port}"
-            cmd = [sys.executable, "-m", "gunicorn", "-w", str(gunicorn_workers),
+            cmd = [sys.executable, "-m", "gunicorn", *gunicorn_args, "-w", str(gunicorn_workers),
                    "-b", f"127.0.0.1:{port}", "--timeout", "120", "mock_gateway:create_app()"]
             self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log,
                                          stderr=self.log, start_new_session=True)

@@ -92,7 +92,7 @@ class Simulation:
 
     def _termijn(self, o: Outgoing, verdict: Verdict) -> Termijn | None:
         """An answer's termijn, from what it answers; else a 305/307's report deadline."""
-        k = None if verdict.root is None else keys(verdict.root, self.today,
+        k = None if verdict.view is None else keys(verdict.view, self.today,
                                                    ref=str(len(self.journal)))
         if k is None:
             return o.termijn(self.clock.kalender)

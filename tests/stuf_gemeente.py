@@ -128,5 +128,6 @@ class StufGemeente(ExchangeAgent):
         assert r.status_code == 200, r.text
 
     def post(self, data: bytes, **headers) -> requests.Response:
-        return self.http.post(self.url + "/ggk", data=data, timeout=30,
-                              headers={**self.auth, "Content-Type": SOAP_TYPE, **headers})
+        c = self.client
+        return c.http.post(c.url + "/ggk", data=data, timeout=30,
+                           headers={**c.auth, "Content-Type": SOAP_TYPE, **headers})

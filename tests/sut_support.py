@@ -66,7 +66,7 @@ class FakeSut:
         threading.Thread(target=self._answer_loop, daemon=True).start()
 
     def triggers(self) -> list[str]:
-        from ketentest.run.sut import ACTIONS
+        from ketentest.run.actions import ACTIONS
         return [f"{action}={self.url}" for action, (role, _) in ACTIONS.items()
                 if role in (self.role, "beide")]
 

@@ -177,3 +177,40 @@ def test_rules_lists_the_chain_rules_as_implemented():
     assert len(chain) == 53
     assert all(r["status"] == "implemented (judged with --chain)" for r in chain)
     assert {r["rule"] for r in chain if r["retourcode"] is None} == {"TR337", "TR371", "TR376"}
+
+
+def test_a_state_rebuilt_from_receipts_is_the_state_recorded():
+    """What a server stores per delivered message (its bytes and its receipt) rebuilds the
+    state without judging again: the same state, also for a partly rejected 323 and a 325."""
+    from harness.chain.state import receipt
+    k = Keten()
+    log = []
+    record = k.state.record
+
+    def logged(verdict):
+        taken = record(verdict)
+        assert taken == receipt(verdict)
+        if taken:
+            log.append((etree.tostring(verdict.root), taken))
+        return taken
+    k.state.record = logged
+    ok(k.toewijzing())
+    ok(k.start())
+    ok(k.stop(reden="20", einde=D(2026, 10, 1)))
+    ok(k.vot("REF1"))
+    partly = k.declaratie({"ProductReferentie": {"ReferentieNummer": "R1"}, "GeleverdVolume": 5},
+                          {"ToewijzingNummer": 9999, "product": k.stuks,
+                           "ProductReferentie": {"ReferentieNummer": "R2"}})
+    assert codes(partly) == {"TR338"}
+    whole = k.declaratie(Declaratie__TotaalIngediendBedrag={"TotaalBedrag": 1, "DebetCredit": "D"})
+    assert whole.level is Level.XSLT
+    ok(k.oordeel(_afwijzing(k, partly, "R1")))
+    assert [t["message"] for _, t in log] == ["WMO301", "WMO305", "WMO307", "WMO315", "WMO323",
+                                              "WMO323", "WMO325"]
+    assert log[4][1]["verwerkt"] and log[4][1]["rejected"] == [1]
+    assert not log[5][1]["verwerkt"]
+    rebuilt = ChainState()
+    for data, taken in log:
+        rebuilt.apply(etree.fromstring(data), json.loads(json.dumps(taken)))
+    assert rebuilt.to_json() == k.state.to_json()
+    assert not rebuilt.prestaties["R1"].goedgekeurd  # the 325 took it out

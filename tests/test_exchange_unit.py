@@ -109,18 +109,19 @@ def test_messages_journalled_before_the_termijn_migration_keep_null_day_and_term
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
+        ids = {"s": "5" * 32, "m": "6" * 32}  # the exchange's ids are 32 hex digits
         conn.exec_driver_sql(
             "insert into sessions (id, release, gemeentecode, agb, created_at) "
-            "values ('s1', 'iwmo-3.2', '0363', '12345678', '2026-11-02 09:00:00')")
+            "values (:s, 'iwmo-3.2', '0363', '12345678', '2026-11-02 09:00:00')", ids)
         conn.exec_driver_sql(
             "insert into messages (id, seq, session_id, sender_role, sender_code, receiver_role,"
-            " status, size, received_at) values ('m1', 1, 's1', 'gemeente', '0363', 'aanbieder',"
-            " 'afgekeurd', 10, '2026-11-02 09:00:00')")
+            " status, size, received_at) values (:m, 1, :s, 'gemeente', '0363', 'aanbieder',"
+            " 'afgekeurd', 10, '2026-11-02 09:00:00')", ids)
         conn.commit()
     engine.dispose()
     client = create_app(Config(database=db, admin_token="adm")).test_client()  # migrates to head
-    [entry] = client.get("/api/sessions/s1/messages", headers=ADMIN).json["messages"]
-    assert entry["id"] == "m1" and entry["day"] is None and entry["termijn"] is None
+    [entry] = client.get(f"/api/sessions/{'5' * 32}/messages", headers=ADMIN).json["messages"]
+    assert entry["id"] == "6" * 32 and entry["day"] is None and entry["termijn"] is None
 
 
 def test_generated_admin_token_is_kept_across_starts(tmp_path, capsys):
@@ -142,7 +143,7 @@ def test_a_crash_while_storing_leaves_nothing_half_done(client, monkeypatch):
 
     def crash(*_args):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(delivery, "record_delivery", crash)
+    monkeypatch.setattr(delivery.chains, "record", crash)
     r = submit(client, g, xml)
     assert r.status_code == 500 and r.json["code"] == "INTERNAL"
     assert "nothing was stored" in r.json["message"]
@@ -154,7 +155,7 @@ def test_a_crash_while_storing_leaves_nothing_half_done(client, monkeypatch):
 def test_the_session_chain_judges_and_records_what_was_delivered(client, app):
     """A start on a toewijzing the session's chain holds is fine; on an unknown number it is
     delivered (the exchange refuses only what the hubs refuse) with TR019 in its verdict."""
-    from harness.chain import ChainState
+    from mock_gateway.chains import ChainCache
     from mock_gateway.db import ExchangeSession, reading
     sid, g, a = new_session(client)
     parties = {"gemeente": g["code"], "aanbieder": a["code"]}
@@ -172,8 +173,8 @@ def test_the_session_chain_judges_and_records_what_was_delivered(client, app):
                                    headers={"Authorization": f"Bearer {a['token']}"}).json["verdict"])
     assert verdicts[0]["accepted"], verdicts[0]
     assert [f["rule"] for f in verdicts[1]["findings"]] == ["TR019"]
-    with reading(app.extensions["ketentest"].engine) as s:
-        state = ChainState.from_json(s.get(ExchangeSession, sid).chain_state)
+    with reading(app.extensions["ketentest"].engine) as s:  # rebuilt from the database
+        state = ChainCache().take(s, s.get(ExchangeSession, sid))
     assert set(state.toewijzingen) == {"1001"} and len(state.starts) == 1
 
 
@@ -214,3 +215,27 @@ def test_exchange_benchmark_runs_with_tiny_numbers(tmp_path):
     rows = json.loads(out.read_text())["rows"]
     assert [r["statuses"] for r in rows.values()] == [[202], [202]]
     assert all(r["requests"] == 16 for r in rows.values())
+
+
+def test_scale_benchmark_runs_with_tiny_numbers(tmp_path):
+    """Not a timing assertion: both worker classes start, every load is answered with 202s,
+    and every submission is judged once (counted inside the workers)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "scale.json"
+    script = root / "benchmarks" / "bench_exchange_scale.py"
+    result = subprocess.run([sys.executable, str(script),
+                             "--n301", "8", "--n323", "2", "--clienten", "2", "--probe", "2",
+                             "--nth", "12", "--sessions", "3", "--per-session", "2",
+                             "--clients", "2", "--json", str(out)],
+                            capture_output=True, text=True, cwd=root, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = json.loads(out.read_text())
+    assert set(results) == {"sync", "gthread"}
+    for res in results.values():
+        loads = [r for r in res["rows"].values() if "verdicts" in r]
+        assert len(loads) == 3 and all(r["verdicts"] == [1.0, 1.0] for r in loads)
+        assert "12th message vs the first" in res["rows"]

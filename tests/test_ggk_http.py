@@ -312,8 +312,25 @@ def test_ib103_while_the_message_type_is_frozen(session):
     assert code_of(r) == "IB103"
     assert etree.fromstring(r.content).findtext("soap:Body/soap:Fault/faultcode",
                                                 namespaces=NS) == "soap:Server"
+    details = fo01_of(r).findtext("StUF:body/StUF:details", namespaces=NS)
+    assert "stuurgegevens/functie" in details and "after the freeze" in details
     session.admin("DELETE", "/freezes")
     assert post(session, di01(session)).status_code == 200
+
+
+def test_stuf055_names_the_payloads_element_and_where_it_travels(session):
+    """A payload not conform its XSD is refused by the exchange's delivery (the check every door
+    runs) with the GGk's code, naming the element in the payload and the envelope's element
+    that carries it; a payload that is not XML at all is StUF055 too."""
+    d = data("iwmo-3.2", "301", gemeente=session.gemeente.code, aanbieder=session.aanbieder.code)
+    d["Client"]["Bsn"] = "12345"
+    r = post(session, di01(session, to_bytes(render(release("iwmo-3.2"), "301", d))))
+    details = fo01_of(r).findtext("StUF:body/StUF:details", namespaces=NS)
+    assert code_of(r) == "StUF055" and "/Bericht/Client/Bsn" in details
+    assert "/parameters/bericht/xmlBestand:" in details
+    r = post(session, di01(session, b"geen xml", functie="WMO301"))
+    assert code_of(r) == "StUF055"
+    assert "not accepted as XML" in fo01_of(r).findtext("StUF:body/StUF:details", namespaces=NS)
 
 
 def test_brs20_the_same_payload_twice(session):

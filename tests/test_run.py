@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from ketentest.run.actions import Action
 from ketentest.run.command import FEATURES
-from ketentest.steps.listing import step_functions, step_listing
+from ketentest.steps.listing import actions, step_functions, step_listing
 
 from .sut_support import FakeSut, set_text
 
@@ -130,6 +131,21 @@ def test_steps_are_listed_with_what_they_do():
     assert len(step_functions()) >= 30
     assert 'Gegeven een keten met regioprofiel "NAAM"' in listing
     assert "Dan ontvangt de PARTIJ een NNN met retourcode" in listing
+
+
+def test_steps_name_the_action_they_ask_of_a_system_under_test():
+    """The listing shows the trigger action of each step a system under test performs, from
+    the same constants the steps fire and `--trigger` accepts; a deliberately faulty step
+    names none (only a simulated party plays it)."""
+    fired = {f.__name__: actions(f) for f in step_functions()}
+    assert fired["levering_starten"] == [Action.START]
+    assert fired["levering_herstarten"] == [Action.HERSTART]
+    assert fired["levering_stoppen"] == [Action.STOP_TIJDELIJK, Action.STOP_DEFINITIEF]
+    assert fired["declaratie_corrigeren"] == [Action.DECLARATIE_CORRECTIE]
+    assert fired["start_onbekend"] == [] and fired["zonder_retourcodes"] == []
+    assert set(Action) - {Action.SESSIE, Action.KLOK} == {a for f in fired.values() for a in f}
+    assert "Als de aanbieder de levering herstart\n    the next werkdag, a 305 starting again " \
+           "after a temporary stop.\n    system under test: herstart" in step_listing()
 
 
 # ---------------------------------------------------------------- systems under test

@@ -18,6 +18,7 @@ from dataclasses import asdict, fields
 
 from ..validation.findings import Level, Verdict
 from ..validation.message import Message, local
+from ..standard import registry
 from ..standard.codes import GOEDGEKEURD, IN_ONDERZOEK, VERWIJDEREN
 from .records import (Declaratie, Prestatie, Start, Stop, Toewijzing, Verzoek, levering_product,
                       minuten)
@@ -110,21 +111,28 @@ class ChainState:
         return self.declaraties.get(f"{identificatie}|{dagtekening}")
 
     # --- recording ------------------------------------------------------------------------
-    def record(self, verdict: Verdict) -> bool:
-        """Take a judged message into the state if the receiver processes it. Returns whether
-        the state changed."""
-        if verdict.view is None:
-            return False
-        m = verdict.view
-        if m.definition.kind != "heen":
-            return False  # retour messages answer; they change nothing in the chain
+    def record(self, verdict: Verdict) -> dict | None:
+        """Take a judged message into the state if the receiver processes it. Returns its
+        `receipt` (truthy) when the state changed, else None."""
+        m = _message(verdict)
+        taken = _receipt(verdict, m) if m is not None else None
+        if taken is not None:
+            self._apply(m, taken)
+        return taken
+
+    def apply(self, root, taken: dict) -> None:
+        """Take in a message (its parsed `root`) as its `receipt` says the receiver processed
+        it: the same change `record` made with the verdict. A state can so be rebuilt from the
+        messages it took in and their receipts, without judging them again."""
+        rel = registry.release(taken["release"])
+        self._apply(Message(root, rel, rel.by_name[taken["message"]]), taken)
+
+    def _apply(self, m: Message, taken: dict) -> None:
         if m.id == "323":
-            return self._declaratie(m, verdict)
-        if not verdict.accepted:
-            return False
+            self._declaratie(m, taken["verwerkt"], set(taken["rejected"]))
+            return
         self._identificatie(m)
         RECORDERS[m.id](self, m)
-        return True
 
     def _identificatie(self, m: Message) -> None:
         self.identificaties.add((m.text(m.header, "Afzender"), m.id,
@@ -195,12 +203,11 @@ class ChainState:
             verzoek.antwoorden.append(antwoord)
             verzoek.status = "onderzoek" if antwoord == IN_ONDERZOEK else "afgewezen"
 
-    def _declaratie(self, m: Message, verdict: Verdict) -> bool:
-        """Remember a received 323; process it when no finding rejects it as a whole."""
+    def _declaratie(self, m: Message, verwerkt: bool, rejected: set[int]) -> None:
+        """Remember a received 323; process it when no finding rejects it as a whole
+        (`rejected`: the positions of the prestaties a finding rejects)."""
         declaratie = m.body
         ident = m.get(m.header, "BerichtIdentificatie")
-        rejected = _rejected_prestaties(verdict, m)
-        verwerkt = verdict.level in (Level.OK, Level.RULES) and rejected is not None
         d = Declaratie(
             m.text(declaratie, "DeclaratieNummer"), m.text(ident, "Identificatie"),
             m.text(ident, "Dagtekening"),
@@ -208,12 +215,12 @@ class ChainState:
              m.text(m.header, "XsdVersie/BerichtXsdVersie")),
             m.text(declaratie, "DeclaratiePeriode/Begindatum"),
             m.text(declaratie, "DeclaratiePeriode/Einddatum"), verwerkt)
-        for r in m.prestaties:  # the message's record, kept with its verdict
+        for i, r in enumerate(m.prestaties):  # the message's record, kept with its verdict
             d.prestaties.append(Prestatie(**{f: getattr(r, f) for f in DECLARED},
-                                          goedgekeurd=verwerkt and r.element not in rejected))
+                                          goedgekeurd=verwerkt and i not in rejected))
         self.declaraties[f"{d.identificatie}|{d.dagtekening}"] = d
         if not verwerkt:
-            return True
+            return
         self._identificatie(m)
         self._index_declaratie(d)
         for p in d.prestaties:
@@ -223,7 +230,6 @@ class ChainState:
                     self._unlive(debet)
                     debet.gecrediteerd = True
             self._index_prestatie(p)
-        return True
 
     def _declaratie_antwoord(self, m: Message) -> None:
         """A 325 rejects the prestaties it lists, or the whole declaratie when its
@@ -304,6 +310,32 @@ def _int(text: str | None) -> int | None:
 def _make(cls):
     names = {f.name for f in fields(cls)}
     return lambda raw: cls(**{k: v for k, v in raw.items() if k in names})
+
+
+def receipt(verdict: Verdict) -> dict | None:
+    """What a receiver processes of a judged message, as plain data for `ChainState.apply`
+    (None: nothing, e.g. a retour message or a rejected heen message). A 323 is always
+    received: `verwerkt` says whether it is processed, `rejected` which of its prestaties (by
+    position) a finding rejects."""
+    m = _message(verdict)
+    return _receipt(verdict, m) if m is not None else None
+
+
+def _message(verdict: Verdict) -> Message | None:
+    m = verdict.view
+    return m if m is not None and m.definition.kind == "heen" else None  # a retour changes nothing
+
+
+def _receipt(verdict: Verdict, m: Message) -> dict | None:
+    taken = {"release": verdict.release, "message": verdict.message}
+    if m.id != "323":
+        return taken if verdict.accepted else None
+    rejected = _rejected_prestaties(verdict, m)
+    verwerkt = verdict.level in (Level.OK, Level.RULES) and rejected is not None
+    if not verwerkt or not rejected:
+        return {**taken, "verwerkt": verwerkt, "rejected": []}
+    positions = {el: i for i, el in enumerate(m.prestatie_columns.element)}
+    return {**taken, "verwerkt": True, "rejected": sorted(positions[el] for el in rejected)}
 
 
 def _rejected_prestaties(verdict: Verdict, m: Message) -> set | None:

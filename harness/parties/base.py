@@ -112,13 +112,13 @@ class Party:
     def retour(self, verdict: Verdict, today: date) -> Outgoing | None:
         """The retour message (or 325) for a judged heen message, due after the profile's
         delay; None when the exchange refused it (no answer)."""
-        declaratie = verdict.message is not None and verdict.message.endswith("323")
+        declaratie = verdict.definition is not None and verdict.definition.id == "323"
         delay = self.profile.termijnen.declaratie if declaratie else self.profile.termijnen.retour
         due = self.due(today, delay)
         root = retour.answer(verdict, self.release, due)
         if root is None:
             return None
-        answer = self.release.message(etree_local_name(root))
+        answer = verdict.rel.messages[verdict.definition.partner]  # its retour, or the 325
         xml = to_bytes(root)
         out = Outgoing(lambda: xml, due, answer.name, self.role)
         self.sent.append(out)
@@ -135,7 +135,3 @@ class Party:
         self.inbox.append(got)
         return got
 
-
-def etree_local_name(root) -> str:
-    """The message id of a built answer, from its namespace (…/wmo302/schema -> '302')."""
-    return root.tag.split("}")[0].rsplit("/", 2)[-2][-3:]

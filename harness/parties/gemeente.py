@@ -51,7 +51,7 @@ class SimulatedGemeente(Party):
     def _by_policy(self, verdict: Verdict) -> Verdict:
         """Declaraties under toetsing 'contract': only technical errors and the contract rules
         reject; the other rules' findings are left out of the 325."""
-        if self.profile.toetsing != "contract" or not (verdict.message or "").endswith("323"):
+        if self.profile.toetsing != "contract" or not (verdict.definition and verdict.definition.id == "323"):
             return verdict
         kept = [f for f in verdict.findings
                 if f.level is not Level.RULES or f.rule in CONTRACT_RULES]

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from ..standard import identify
 from ..standard.model import MessageDef, Release
 
 
@@ -90,9 +91,19 @@ def _optional(clienten, tag: str, prestaties: list, parents) -> list:
 
 
 class Message:
+    """The one reader of a schema-valid message: the rules, the chain state, the links between
+    messages (harness.answers), the exchange and the steps read it through this view."""
+
     def __init__(self, root: etree._Element, rel: Release, definition: MessageDef):
         self.root, self.release, self.definition = root, rel, definition
         self._kids: dict = {}
+        self._steps: dict = {}  # parent -> {child: its path step}, for `where`
+
+    @classmethod
+    def of(cls, root: etree._Element) -> "Message | None":
+        """The view of a message whose root namespace names a known message, else None."""
+        found = identify(etree.QName(root).namespace)
+        return cls(root, *found) if found else None
 
     @property
     def id(self) -> str:
@@ -199,18 +210,64 @@ class Message:
     def dagtekening(self) -> date:
         return self.date(self.header, "BerichtIdentificatie/Dagtekening")
 
+    def header_fields(self) -> dict[str, str]:
+        """Afzender, Ontvanger, Identificatie and Dagtekening (of BerichtIdentificatie), as
+        text; a field the header lacks is left out."""
+        h = self.header
+        found = {"Afzender": self.text(h, "Afzender"), "Ontvanger": self.text(h, "Ontvanger"),
+                 "Identificatie": self.text(h, "BerichtIdentificatie/Identificatie"),
+                 "Dagtekening": self.text(h, "BerichtIdentificatie/Dagtekening")}
+        return {k: v for k, v in found.items() if v is not None}
+
+    def where(self, el) -> str:
+        """`path(el)`, with each parent's children named once per message: a rule that finds
+        something on each of 25,000 prestaties names them in linear time."""
+        steps = []
+        while el is not None:
+            parent = el.getparent()
+            if parent is None:
+                steps.append(local(el))
+                break
+            named = self._steps.get(parent)
+            if named is None and len(parent) > MANY_CHILDREN:  # e.g. Clienten: named once
+                named = self._steps[parent] = _steps(parent)
+            steps.append(named[el] if named is not None else _step(parent, el))
+            el = parent
+        return "/" + "/".join(reversed(steps))
+
     @staticmethod
     def path(el) -> str:
         """/Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]/Einddatum: an index only
         where an element has siblings of the same name (as in the schema findings)."""
         steps = []
         while el is not None:
-            name = local(el)
             parent = el.getparent()
-            if parent is not None:
-                same = [c for c in parent if c.tag == el.tag]
-                if len(same) > 1:
-                    name += f"[{same.index(el) + 1}]"
-            steps.append(name)
+            steps.append(local(el) if parent is None else _step(parent, el))
             el = parent
         return "/" + "/".join(reversed(steps))
+
+
+MANY_CHILDREN = 16
+
+
+def _step(parent, el) -> str:
+    """The path step of `el` below `parent`: its local name, indexed where siblings share it."""
+    same = [c for c in parent if c.tag == el.tag]
+    return local(el) + (f"[{same.index(el) + 1}]" if len(same) > 1 else "")
+
+
+def _steps(parent) -> dict:
+    """Each child of `parent` with its path step: its local name, indexed where siblings share
+    its name."""
+    counts: dict = {}
+    for c in parent:
+        counts[c.tag] = counts.get(c.tag, 0) + 1
+    seen: dict = {}
+    out = {}
+    for c in parent:
+        name = local(c) if isinstance(c.tag, str) else str(c.tag)
+        if counts[c.tag] > 1:
+            seen[c.tag] = seen.get(c.tag, 0) + 1
+            name += f"[{seen[c.tag]}]"
+        out[c] = name
+    return out

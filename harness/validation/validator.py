@@ -10,6 +10,7 @@ import gc
 import os
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -54,17 +55,55 @@ def _gc_paused(pause: bool):
 def judge(data: bytes, file: str = "<message>", schemas=None, context: Context | None = None,
           max_bytes: int = intake.MAX_BYTES) -> Verdict:
     """The verdict a receiver would give this message on its own."""
-    with _gc_paused(len(data) >= PAUSE_GC_FROM):
-        return _judge(data, file, schemas, context, max_bytes)
+    prepared = prepare(data, file, schemas, context, max_bytes)
+    return finish(prepared, prepared.context.state)
 
 
-def _judge(data, file, schemas, context, max_bytes) -> Verdict:
+@dataclass
+class Prepared:
+    """A message judged up to its chain rules: everything but `Context.state` is settled.
+
+    A server judges the costly part before it takes a session's lock and only the chain rules
+    (lookups in the state) under it, against exactly the state its commit builds on."""
+    verdict: Verdict
+    context: Context
+    message: Message | None = None  # set while the chain rules are still to run
+    large: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return self.message is not None
+
+
+def prepare(data: bytes, file: str = "<message>", schemas=None, context: Context | None = None,
+            max_bytes: int = intake.MAX_BYTES) -> Prepared:
+    """Safe parse, XSD, in-message and external-data rules (the chain rules wait for `finish`)."""
+    large = len(data) >= PAUSE_GC_FROM
+    with _gc_paused(large):
+        verdict, message, ctx = _judge(data, file, schemas, context or Context(), max_bytes)
+    return Prepared(verdict, ctx, message, large)
+
+
+def finish(prepared: Prepared, state) -> Verdict:
+    """The full verdict: `prepared` plus the chain rules against `state` (None: no chain).
+    Runs once per Prepared."""
+    verdict, message = prepared.verdict, prepared.message
+    if message is not None and state is not None:
+        ctx = replace(prepared.context, state=state)
+        with _gc_paused(prepared.large):
+            verdict.findings = verdict.findings + run_rules(message, ctx, "chain")
+    prepared.message = None
+    return verdict
+
+
+def _judge(data, file, schemas, ctx: Context,
+           max_bytes) -> tuple[Verdict, Message | None, Context]:
     schemas = schemas or BuiltinSchemas()
     verdict = Verdict(file)
     parsed = intake.parse(data, max_bytes)
     if parsed.root is None:
         verdict.findings = parsed.findings
-        return verdict
+        return verdict, None, ctx
     root = parsed.root
     namespace = etree.QName(root).namespace
     found = identify(namespace)
@@ -77,17 +116,17 @@ def _judge(data, file, schemas, context, max_bytes) -> Verdict:
             "XSD", Level.XSD, "/" + etree.QName(root).localname,
             f"No schema for root namespace {namespace!r} in the {schemas.description}: this is not "
             f"a known iWmo/iJw message. Expected a Bericht in {namespace_pattern()}.")]
-        return verdict
+        return verdict, None, ctx
     verdict.findings = xsdcheck.check(root, schema, rel, msg)
     if verdict.findings or msg is None:
-        return verdict
+        return verdict, None, ctx
     verdict.view = message = Message(root, rel, msg)
-    ctx = context or Context()
     verdict.findings = run_rules(message, ctx, "xslt")
-    if not verdict.findings:  # a receiver stops at the first level that fails
-        verdict.findings = run_rules(message, ctx, "extern") + run_rules(message, ctx, "chain")
-        verdict.not_assessed = not_assessed(message, ctx)
-    return verdict
+    if verdict.findings:  # a receiver stops at the first level that fails
+        return verdict, None, ctx
+    verdict.findings = run_rules(message, ctx, "extern")
+    verdict.not_assessed = not_assessed(message, ctx)
+    return verdict, message, ctx
 
 
 def judge_file(path: str | os.PathLike, schemas=None, context: Context | None = None,

@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-import requests
-
-from harness.standard.codes import FILLERS, ROLES, Role
+from harness.breakers import Case
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
 from harness.parties.base import Outgoing, Party
-from ..agent import ExchangeAgent, ExchangeError
 from harness.parties.read import read
 from harness.profiles import Profile
+from harness.standard.codes import FILLERS, ROLES, Role
+
+from ..agent import ExchangeAgent
+from ..client import ExchangeClient
+from .actions import Action
 
 
 
@@ -34,36 +36,20 @@ class ChainFailure(AssertionError):
     """A step's expectation failed; the text says what was expected and what happened."""
 
 
-class ExchangeClient:
-    """The admin side of the exchange's API, as the run uses it."""
+@dataclass
+class Facts:
+    """What a scenario's steps remember, so that later steps can refer to it ("de client",
+    "de toewijzing", "het verzoek"), and what the triggers of the system under test get."""
 
-    def __init__(self, url: str, admin_token: str, http: requests.Session | None = None):
-        self.url = url.rstrip("/")
-        self.http = http or requests.Session()
-        self.auth = {"Authorization": f"Bearer {admin_token}"}
-
-    def request(self, method: str, path: str, **kw) -> requests.Response:
-        r = self.http.request(method, self.url + path, headers=self.auth, timeout=30, **kw)
-        if r.status_code >= 400:
-            raise ExchangeError(f"{method} {path}: HTTP {r.status_code} {r.text[:500]}")
-        return r
-
-    def new_session(self, release: str, profile: str) -> dict:
-        return self.request("POST", "/api/sessions",
-                            json={"release": release, "profile": profile}).json()
-
-    def set_clock(self, session: str, day: date) -> None:
-        self.request("POST", f"/api/sessions/{session}/clock", json={"date": day.isoformat()})
-
-    def journal(self, session: str, after: int = 0) -> list[dict]:
-        return self.request("GET", f"/api/sessions/{session}/messages",
-                            params={"after": after, "limit": 1000}).json()["messages"]
-
-    def verdict(self, message_id: str) -> dict | None:
-        return self.request("GET", f"/api/messages/{message_id}/verdict").json()["verdict"]
-
-    def xml(self, message_id: str) -> bytes:
-        return self.request("GET", f"/api/messages/{message_id}").content
+    bsn: str | None = None  # the scenario's client
+    andere_client: str | None = None  # a second client (a ToewijzingNummer used again: TR332)
+    product: str | None = None  # the first product code asked for
+    toewijzingen: list[int] = field(default_factory=list)  # the client's ToewijzingNummers
+    verzoeken: list[str] = field(default_factory=list)  # ReferentieAanbieder of its verzoeken
+    declaratie_antwoord: "Exchanged | None" = None  # the last 325 a step checked
+    skipped: bool = False  # a step skipped the scenario: the system under test cannot play it
+    breaker: "Case | None" = None  # the certification's rule breaker (harness.breakers)
+    breaking: str | None = None  # the Identificatie of its breaking message, once sent
 
 
 @dataclass
@@ -170,11 +156,12 @@ class Keten:
             profile = profile.with_termijnen(retour=0, verzoek=0, declaratie=0, na_onderzoek=0)
         made = {"gemeente": lambda: SimulatedGemeente(profile, release, g, a),
                 "aanbieder": lambda: SimulatedAanbieder(profile, release, a, g)}
-        self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role]())
+        self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role](),
+                                           client.http)
                        for role in ROLES if role != sut}
         self.exchanged: list[Exchanged] = []
         self._taken: set[tuple[str, str]] = set()  # (message id, 'received' | 'sent')
-        self.facts: dict = {}  # what the steps remember: the client, toewijzing, verzoek ...
+        self.facts = Facts()
 
     # ------------------------------------------------------------ parties
     def simulated(self, role: str) -> bool:
@@ -206,7 +193,7 @@ class Keten:
         self.today = day
         self.client.set_clock(self.session, day)
         if self.sut_driver is not None:
-            self.sut_driver.fire(self, "klok", {})  # the system's date moves along
+            self.sut_driver.fire(self, Action.KLOK, {})  # the system's date moves along
 
     def month_over(self) -> None:
         """Everything in flight is answered, then the clock moves to the first werkdag of the
@@ -291,7 +278,7 @@ class Keten:
     def final_check(self, grace: float = 1.0) -> None:
         """After a scenario's steps: every message the system under test sent in it (also
         those no step looked at, e.g. a second answer to one verzoek) passes the rules."""
-        if self.sut is None or self.facts.get("skipped"):
+        if self.sut is None or self.facts.skipped:
             return
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()

@@ -10,7 +10,9 @@ from pathlib import Path
 from harness.profiles import Profile, builtin, load_profile
 from harness.standard.registry import DEFAULT
 
-from .keten import ExchangeClient, Keten
+from .actions import Action
+from ..client import ExchangeClient
+from .keten import Keten
 from .sut import SutDriver
 
 SUTS = ("none", "aanbieder", "gemeente")
@@ -65,5 +67,5 @@ class Run:
                       self.werkdag, name)
         self.current = keten
         if self.driver is not None:
-            self.driver.fire(keten, "sessie", {})
+            self.driver.fire(keten, Action.SESSIE, {})
         return keten

@@ -27,34 +27,8 @@ import requests
 
 from harness.standard.codes import Role
 
+from .actions import ACTIONS
 from .keten import ChainFailure
-
-# The actions a system under test performs, with what a person is asked to do.
-ACTIONS = {
-    "sessie": ("beide", "gebruik de nieuwe sessie: partijcode {code}, token {token}, "
-                        "exchange {exchange}"),
-    "klok": ("beide", "zet de datum van het systeem op {today}"),
-    "toewijzing": ("gemeente", "stuur een toewijzing (301) voor product {product} aan client "
-                               "{bsn} (een nieuwe client als leeg)"),
-    "toewijzing-intrekken": ("gemeente", "trek toewijzing {toewijzing} van client {bsn} in "
-                                         "(eerdere einddatum, 301)"),
-    "toewijzing-verwijderen": ("gemeente", "verwijder toewijzing {toewijzing} van client {bsn} "
-                                           "(RedenWijziging 13, 301)"),
-    "start": ("aanbieder", "meld de start van de zorg (305) voor client {bsn}"),
-    "herstart": ("aanbieder", "meld de herstart van de zorg (305) voor client {bsn}"),
-    "start-verwijderen": ("aanbieder", "verwijder de start (305, StatusAanlevering 3) van "
-                                       "client {bsn}"),
-    "stop-tijdelijk": ("aanbieder", "meld een tijdelijke stop (307, reden 20) voor client {bsn}"),
-    "stop-definitief": ("aanbieder", "meld het definitieve einde van de zorg (307) voor "
-                                     "client {bsn}"),
-    "verzoek-om-toewijzing": ("aanbieder", "stuur een verzoek om toewijzing (315) voor "
-                                           "product(en) {product} voor client {bsn}"),
-    "verzoek-om-wijziging": ("aanbieder", "stuur een verzoek om wijziging (317) voor client "
-                                          "{bsn}: toewijzing {toewijzing} met een hoger volume"),
-    "declaratie": ("aanbieder", "declareer de maand {periode} (323)"),
-    "declaratie-correctie": ("aanbieder", "corrigeer de declaratie van {periode}: credit en "
-                                          "nieuwe debet (323)"),
-}
 
 
 @dataclass

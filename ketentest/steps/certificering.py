@@ -38,7 +38,7 @@ def keten_voor_regel(ketentest_run, regel: str, bericht: str) -> Keten:
         pytest.skip(f"{regel} on the {bericht} is no rule of {rel.name}")
     first = breaker(regel, bericht, rel)  # its days, whatever the parties
     keten = ketentest_run.open(None, start=min([d for _, d in first.before] + [first.today]))
-    keten.facts["breaker"] = breaker(regel, bericht, rel, gemeente=keten.codes["gemeente"],
+    keten.facts.breaker = breaker(regel, bericht, rel, gemeente=keten.codes["gemeente"],
                                      aanbieder=keten.codes["aanbieder"])
     return keten
 
@@ -57,7 +57,7 @@ def _deliver(keten: Keten, xml: bytes, day: date) -> str:
     msg = _message(xml)
     role = msg.sender
     if not keten.simulated(role):
-        keten.facts["skipped"] = True
+        keten.facts.skipped = True
         pytest.skip(f"this case needs a {msg.name} from the {role} exactly as the rule breaker "
                     f"builds it; the {role} is the system under test")
     if day > keten.today:
@@ -76,7 +76,7 @@ def breker_sturen(keten: Keten, role: str, bericht: str, regel: str) -> None:
     """Als de PARTIJ een NNN stuurt die regel "REGEL" breekt: the chain the rule breaker needs
     (each message from its own sender), then its NNN that breaks REGEL (and only the rules
     that necessarily break with it, which the breaker names)."""
-    case = keten.facts["breaker"]
+    case = keten.facts.breaker
     if (case.rule, case.message) != (regel, bericht):
         raise ChainFailure(f"this keten was made for {case.rule} on the {case.message}, not for "
                            f"{regel} on the {bericht}")
@@ -85,14 +85,14 @@ def breker_sturen(keten: Keten, role: str, bericht: str, regel: str) -> None:
         if case.expected.level is Level.XSLT and not keten.simulated(_sender(xml)):
             continue  # an in-message rule is judged before the chain: not needed from the SUT
         if not keten.simulated(receiver) and _message(xml).id in VERZOEKEN:
-            keten.facts["skipped"] = True
+            keten.facts.skipped = True
             pytest.skip(f"this case sends the {receiver} (system under test) a verzoek before "
                         f"the breaking {bericht}: the {receiver} may answer it in between, as "
                         "it should, and so change what the breaking message breaks")
         _deliver(keten, xml, day)
     if _deliver(keten, case.xml, case.today) != role:
         raise ChainFailure(f"a {bericht} is not sent by the {role}")
-    keten.facts["breaking"] = etree.fromstring(case.xml).findtext(
+    keten.facts.breaking = etree.fromstring(case.xml).findtext(
         "{*}Header/{*}BerichtIdentificatie/{*}Identificatie")
 
 
@@ -103,7 +103,7 @@ def _answers(keten: Keten, e) -> etree._Element | None:
     ident = (root.findtext("{*}Header/{*}BerichtIdentificatie/{*}Identificatie")
              if e.code != "325" else
              root.findtext("{*}Header/{*}DeclaratieIdentificatie/{*}Identificatie"))
-    return root if ident == keten.facts["breaking"] else None
+    return root if ident == keten.facts.breaking else None
 
 
 @then(parsers.re(rf'ontvangt de {PARTY} een (?P<code>\d{{3}}) met retourcode "(?P<rc>\w+)" op '
@@ -113,7 +113,7 @@ def retourcode_op_klasse(keten: Keten, role: str, code: str, rc: str, klasse: st
     breaking message carries exactly the codes of the rule broken (and of the rules that
     necessarily break with it): CODE on berichtklasse KLASSE (the header for 0001), 0200 on
     every other class and 0233 on a class below a rejected one."""
-    case = keten.facts["breaker"]
+    case = keten.facts.breaker
     found = {}
 
     def match(e):

@@ -29,12 +29,11 @@ Submit = Callable[[Envelope], "StufFault | None"]
 Refused = Callable[[StufFault, bytes], None]
 
 
-def handle_soap(data: bytes, parties: Parties, submit: Submit, *, judge=None,
+def handle_soap(data: bytes, parties: Parties, submit: Submit, *,
                 refused: Refused | None = None, max_bytes: int = MAX_BYTES) -> tuple[int, bytes]:
-    """Check, submit and answer one SOAP message. `judge(payload, name)` overrides the payload's
-    judge (e.g. with the session's Context); `refused(fault, fo01_bytes)` hears every refusal
-    (for the journal)."""
-    checked = check_envelope(data, parties, judge=judge, max_bytes=max_bytes)
+    """Check the envelope of one SOAP message, submit it and answer; `refused(fault,
+    fo01_bytes)` hears every refusal (for the journal)."""
+    checked = check_envelope(data, parties, max_bytes=max_bytes)
     if isinstance(checked, Envelope):
         refusal = submit(checked)
         if refusal is None:

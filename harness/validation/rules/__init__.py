@@ -86,7 +86,7 @@ class Rule:
 
     def run(self, message: Message, ctx: Context) -> list[Finding]:
         try:
-            return [Finding(self.id, LEVEL_OF[self.category], Message.path(el), text,
+            return [Finding(self.id, LEVEL_OF[self.category], message.where(el), text,
                             retourcode=self.retourcode, element=el)
                     for el, text in self.check(message, ctx)]
         except Exception as e:  # a bug in a rule must say which rule, not give a bare traceback

@@ -1,0 +1,292 @@
+"""Benchmark: does the exchange's cost per message stay flat as chains grow and sessions
+multiply? Every figure is a ratio against a bare Flask endpoint (that only reads the body)
+under the same gunicorn configuration, in the same run.
+
+Loads (each from C concurrent clients, default 8; gunicorn with 2 workers):
+  301s      one session, N 4 KB WMO301s (each a new toewijzing: the chain grows)
+  323s      one session, M 1 MB WMO323s (~1,000 prestaties each: the state grows by as many)
+  1000th    one session, one client: the median latency of messages 1..K against that of
+            messages 1000..1000+K (the 998 between are sent by C clients, not timed)
+  sessions  50 sessions x 20 WMO301s at once
+
+for each worker class asked for (sync: 2 processes of 1 thread; gthread: the shipped
+mock_gateway/gunicorn_conf.py, 2 processes of 8 threads). It also counts, inside the workers,
+how often a submission is judged (the part before the session lock) and how often its chain
+rules run: the verdicts per submission.
+
+    .venv/bin/python benchmarks/bench_exchange_scale.py [--classes sync,gthread]
+        [--database URL] [--n301 400] [--n323 24] [--json FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_exchange import ADMIN, free_port, load, stop  # noqa: E402
+
+TODAY = date(2026, 11, 2)
+
+
+def start(app_spec: str, klass: str, env: dict, log, workers: int):
+    """gunicorn with the shipped configuration; sync: one thread per worker."""
+    import signal
+    import subprocess
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "benchmarks" / "count_conf.py"),
+           "-w", str(workers), "-b", f"127.0.0.1:{port}",
+           "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", app_spec]
+    if klass == "sync":
+        cmd[3:3] = ["-k", "sync", "--threads", "1"]
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        try:
+            if requests.get(url + "/openapi.json", timeout=2).ok:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise SystemExit(f"{app_spec} did not start")
+
+
+# -- messages ----------------------------------------------------------------------------
+
+def _template(message: str, gemeente: str, aanbieder: str, **kw):
+    from harness.factories import bericht
+    return bericht("iwmo-3.2", message, today=TODAY, seed=1, gemeente=gemeente,
+                   aanbieder=aanbieder, **kw)
+
+
+def toewijzingen(n: int, gemeente: str, aanbieder: str, first: int = 0) -> list[bytes]:
+    """n 4 KB 301s, each with its own Identificatie and ToewijzingNummer."""
+    from harness.factories import to_bytes
+    root = _template("301", gemeente, aanbieder)
+    ident = root.find(".//{*}BerichtIdentificatie/{*}Identificatie")
+    nummers = root.findall(".//{*}ToegewezenProduct/{*}ToewijzingNummer")
+    out = []
+    for i in range(first, first + n):
+        ident.text = f"T{uuid.uuid4().hex[:11].upper()}"
+        for k, el in enumerate(nummers):
+            el.text = str(10_000_000 + i * len(nummers) + k)
+        out.append(to_bytes(root))
+    return out
+
+
+def declaraties(n: int, gemeente: str, aanbieder: str, clienten: int = 200) -> list[bytes]:
+    """n 323s of `clienten` x 5 prestaties (200: ~1 MB), each with its own Identificatie,
+    DeclaratieNummer and ReferentieNummers."""
+    from harness.factories import to_bytes
+    root = _template("323", gemeente, aanbieder, clienten=clienten, prestaties=5)
+    ident = root.find(".//{*}BerichtIdentificatie/{*}Identificatie")
+    nummer = root.find(".//{*}DeclaratieNummer")
+    refs = root.findall(".//{*}Prestatie/{*}ProductReferentie/{*}ReferentieNummer")
+    out = []
+    for i in range(n):
+        ident.text = f"D{i:011d}"
+        nummer.text = f"DN{i:010d}"
+        for k, el in enumerate(refs):
+            el.text = f"R{i:05d}{k:06d}"
+        out.append(to_bytes(root))
+    return out
+
+
+# -- runs --------------------------------------------------------------------------------
+
+class Exchange:
+    def __init__(self, url: str):
+        self.url = url
+
+    def session(self) -> tuple[dict, dict]:
+        r = requests.post(self.url + "/api/sessions", json={},
+                          headers={"Authorization": f"Bearer {ADMIN}"})
+        r.raise_for_status()
+        sid = r.json()["id"]
+        requests.post(f"{self.url}/api/sessions/{sid}/clock", json={"date": TODAY.isoformat()},
+                      headers={"Authorization": f"Bearer {ADMIN}"}).raise_for_status()
+        g, a = r.json()["parties"]
+        return g, a
+
+
+def sequential(url: str, token: str, bodies: list[bytes]) -> list[float]:
+    http = requests.Session()
+    out = []
+    for body in bodies:
+        t0 = time.perf_counter()
+        r = http.post(url + "/api/messages", data=body, headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/xml"})
+        out.append(time.perf_counter() - t0)
+        assert r.status_code == 202, r.text
+    return out
+
+
+def load_many(url: str, jobs: list[tuple[str, bytes]], clients: int) -> dict:
+    """Like bench_exchange.load, but each body with its own token."""
+    def worker(part):
+        http = requests.Session()
+        res = []
+        for token, body in part:
+            t0 = time.perf_counter()
+            r = http.post(url + "/api/messages", data=body, headers={
+                "Authorization": f"Bearer {token}", "Content-Type": "application/xml"})
+            res.append((time.perf_counter() - t0, r.status_code))
+        return res
+
+    parts = [jobs[i::clients] for i in range(clients)]
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = [x for part in pool.map(worker, parts) for x in part]
+    wall = time.perf_counter() - t0
+    lat = sorted(t for t, _ in results)
+    return {"requests": len(results), "seconds": wall, "per_second": len(results) / wall,
+            "p50_ms": 1000 * statistics.median(lat),
+            "p99_ms": 1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))],
+            "statuses": sorted({s for _, s in results})}
+
+
+class Counts:
+    """Judgings and chain-rule runs counted inside the workers (count_conf.py)."""
+
+    def __init__(self, folder: Path):
+        self.prepared, self.chained = folder / "prepared", folder / "chained"
+
+    def read(self) -> tuple[int, int]:
+        return tuple(p.stat().st_size if p.exists() else 0
+                     for p in (self.prepared, self.chained))
+
+    def since(self, before: tuple[int, int], n: int) -> tuple[float, float]:
+        now = self.read()
+        return (now[0] - before[0]) / n, (now[1] - before[1]) / n
+
+
+def run_class(klass: str, args, tmp: Path, log) -> dict:
+    database = args.database or str(tmp / f"bench-{klass}.db")
+    counts = Counts(tmp)
+    env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
+           "BENCH_COUNT_DIR": str(tmp),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    small = toewijzingen(args.n301 + 16, "0363", "12345678")
+    large = declaraties(args.n323 + 2, "0363", "12345678", args.clienten)
+    bare = {}
+    proc, url = start("bench_exchange:bare_app()", klass, env, log, args.workers)
+    try:
+        load(url, "-", small[:16], args.clients)
+        bare["4 KB"] = load(url, "-", small[16:], args.clients)
+        bare["1 MB"] = load(url, "-", large, args.clients)
+    finally:
+        stop(proc)
+    rows = {}
+    proc, url = start("mock_gateway:create_app()", klass, env, log, args.workers)
+    ex = Exchange(url)
+    try:
+        # warm up: start both workers' threads, caches, schemas
+        g, a = ex.session()
+        load(url, g["token"], toewijzingen(16, g["code"], a["code"], 900_000), args.clients)
+
+        g, a = ex.session()
+        before = counts.read()
+        r = load(url, g["token"], toewijzingen(args.n301, g["code"], a["code"]), args.clients)
+        r["verdicts"] = counts.since(before, args.n301)
+        r["ratio"] = r["per_second"] / bare["4 KB"]["per_second"]
+        rows["one session, 4 KB 301s"] = r
+
+        g, a = ex.session()
+        before = counts.read()
+        r = load(url, a["token"], declaraties(args.n323, g["code"], a["code"], args.clienten),
+                 args.clients)
+        r["verdicts"] = counts.since(before, args.n323)
+        r["ratio"] = r["per_second"] / bare["1 MB"]["per_second"]
+        rows["one session, 1 MB 323s"] = r
+
+        g, a = ex.session()
+        k, nth = args.probe, args.nth
+        bodies = toewijzingen(nth + k, g["code"], a["code"], 2_000_000)
+        first = sequential(url, g["token"], bodies[:k])
+        load(url, g["token"], bodies[k:nth - 1], args.clients)
+        late = sequential(url, g["token"], bodies[nth - 1:nth - 1 + k])
+        rows[f"{nth}th message vs the first"] = {
+            "first_p50_ms": 1000 * statistics.median(first),
+            "late_p50_ms": 1000 * statistics.median(late),
+            "ratio": statistics.median(late) / statistics.median(first)}
+
+        jobs = []
+        per = args.per_session
+        for s in range(args.sessions):
+            g, a = ex.session()
+            jobs += [(g["token"], b) for b in
+                     toewijzingen(per, g["code"], a["code"], 3_000_000 + 100 * s)]
+        jobs = [jobs[i] for i in sorted(range(len(jobs)), key=lambda i: (i % per, i))]
+        before = counts.read()
+        r = load_many(url, jobs, args.clients)
+        r["verdicts"] = counts.since(before, len(jobs))
+        r["ratio"] = r["per_second"] / bare["4 KB"]["per_second"]
+        rows[f"{args.sessions} sessions x {per} 301s"] = r
+    finally:
+        stop(proc)
+    return {"bare": bare, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--classes", default="sync,gthread")
+    ap.add_argument("--database", help="default: a SQLite file per class in a temporary folder")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--n301", type=int, default=400)
+    ap.add_argument("--n323", type=int, default=24)
+    ap.add_argument("--probe", type=int, default=15, help="timed messages at each end")
+    ap.add_argument("--nth", type=int, default=1000, help="the late message probed")
+    ap.add_argument("--clienten", type=int, default=200, help="of a 323 (x 5 prestaties)")
+    ap.add_argument("--sessions", type=int, default=50)
+    ap.add_argument("--per-session", type=int, default=20)
+    ap.add_argument("--json", metavar="FILE")
+    args = ap.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        log = open(Path(tmp) / "gunicorn.log", "wb")
+        for klass in args.classes.split(","):
+            results[klass] = run_class(klass, args, Path(tmp), log)
+        log.close()
+    ok = True
+    backend = "PostgreSQL" if (args.database or "").startswith("postgres") \
+        else "SQLite (WAL, synchronous=FULL)"
+    print(f"gunicorn -w {args.workers}, {args.clients} clients, exchange on {backend}\n")
+    print("| worker class | load | bare Flask msg/s | exchange msg/s | ratio | p50 | p99 "
+          "| verdicts / chain checks per submission |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for klass, res in results.items():
+        for name, r in res["rows"].items():
+            if "first_p50_ms" in r:
+                print(f"| {klass} | {name} | | | {r['ratio']:.2f}x | "
+                      f"{r['first_p50_ms']:.1f} ms -> {r['late_p50_ms']:.1f} ms | | |")
+                continue
+            base = res["bare"]["1 MB" if "323" in name else "4 KB"]["per_second"]
+            v = r["verdicts"]
+            print(f"| {klass} | {name} | {base:.0f} | {r['per_second']:.1f} | "
+                  f"{100 * r['ratio']:.0f}% | {r['p50_ms']:.0f} ms | {r['p99_ms']:.0f} ms | "
+                  f"{v[0]:.2f} / {v[1]:.2f} |")
+            ok = ok and r["statuses"] == [202] and r["verdicts"] == (1.0, 1.0)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    if not ok:
+        print("the exchange did not answer every submission with 202, judged once",
+              file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""323 -> 325: the aanbieder declares a month (also in minutes, corrected, or deliberately
+wrong), and the gemeente's declaratie-antwoord."""
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.factories.values import previous_month
+from harness.parties.read import read
+from harness.standard.codes import GOEDGEKEURD
+
+from ..run.actions import Action
+from ..run.keten import ChainFailure, Keten, carried, rejected_prestaties
+from .common import ONBEKEND_NUMMER, client_bsn, received, send_faulty, set_text, toewijzing_nummer
+
+ETMAAL = "14"
+
+
+def _declareer(keten: Keten, action: Action = Action.DECLARATIE, **kw) -> None:
+    begin, end = previous_month(keten.today)
+    keten.act("aanbieder", action, "323", lambda a, today: a.declaratie(today, **kw),
+              bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}")
+
+
+@given("de aanbieder heeft de vorige maand gedeclareerd")
+def gedeclareerd(keten: Keten) -> None:
+    """Gegeven de aanbieder heeft de vorige maand gedeclareerd: a 323 over the previous
+    month that the gemeente approved in full (325 with 8001)."""
+    _declareer(keten)
+    answer = keten.receive("aanbieder", "325")
+    if carried(answer.data) != [GOEDGEKEURD]:
+        raise ChainFailure(f"the declaratie was not approved in full: 325 with "
+                           f"{', '.join(carried(answer.data))} ({answer.permalink})")
+    keten.checkpoint()
+
+
+@when(parsers.re(r"de aanbieder de vorige maand declareert(?P<hoe>| in minuten)$"))
+def declareren(keten: Keten, hoe: str) -> None:
+    """Als de aanbieder de vorige maand declareert [in minuten]: a 323 over the calendar month
+    before today, one line per toewijzing with care, in its unit (hours in minutes)."""
+    _declareer(keten, in_minuten=bool(hoe))
+
+
+@when("de aanbieder de vorige maand declareert in etmalen")
+def declareren_etmalen(keten: Keten) -> None:
+    """Als de aanbieder de vorige maand declareert in etmalen: a 323 whose prestaties use
+    Eenheid 14 (etmaal) for a toewijzing in hours (faulty: TR341)."""
+    send_faulty(keten, "aanbieder", "a declaratie in the wrong unit",
+                lambda a, today: a.declaratie(today),
+                lambda root: set_text(root, "Prestatie/Eenheid", ETMAAL))
+
+
+@when("de aanbieder de vorige maand declareert met een extra prestatie op een onbekende toewijzing")
+def declareren_onbekend(keten: Keten) -> None:
+    """Als de aanbieder de vorige maand declareert met een extra prestatie op een onbekende
+    toewijzing: the 323 plus one line, with its amount in the totals, on a ToewijzingNummer
+    the gemeente never sent (faulty: TR338)."""
+    bsn, nummer = client_bsn(keten), toewijzing_nummer(keten)
+
+    def with_unknown_line(a, today):
+        # the aanbieder believes in one more toewijzing, declares it, and forgets it again
+        a.toewijzingen[bsn][ONBEKEND_NUMMER] = {**a.toewijzing(bsn, nummer),
+                                                "ToewijzingNummer": ONBEKEND_NUMMER}
+        a.leveringen[(bsn, ONBEKEND_NUMMER)] = list(a.leveringen[(bsn, nummer)])
+        try:
+            return a.declaratie(today)
+        finally:
+            del a.toewijzingen[bsn][ONBEKEND_NUMMER], a.leveringen[(bsn, ONBEKEND_NUMMER)]
+    send_faulty(keten, "aanbieder", "a prestatie on an unknown toewijzing", with_unknown_line)
+
+
+@when("de aanbieder dezelfde maand nog eens declareert")
+def declareren_nog_eens(keten: Keten) -> None:
+    """Als de aanbieder dezelfde maand nog eens declareert: a second 323 over the same month
+    with new ReferentieNummers, no credit (faulty: TR389)."""
+    send_faulty(keten, "aanbieder", "the same month declared twice",
+                lambda a, today: a.declaratie(today))
+
+
+@when("de aanbieder declareert met het vorige declaratienummer")
+def declareren_zelfde_nummer(keten: Keten) -> None:
+    """Als de aanbieder declareert met het vorige declaratienummer: a 323 over the previous
+    month that repeats the last 323's DeclaratieNummer (faulty: TR333)."""
+    used: list[str] = []
+
+    def again(a, today):
+        last = [o for o in a.sent if o.id == "323"][-1]
+        used.append(read(last.xml)[2]["Declaratie"]["DeclaratieNummer"])
+        return a.declaratie(today)
+    send_faulty(keten, "aanbieder", "a DeclaratieNummer used before", again,
+                lambda root: set_text(root, "DeclaratieNummer", used[0]))
+
+
+@when("de aanbieder de vorige declaratie corrigeert")
+def declaratie_corrigeren(keten: Keten) -> None:
+    """Als de aanbieder de vorige declaratie corrigeert: a 323 with, for the last approved
+    line, a credit and a new debet of one unit less (and this month's care)."""
+    def correct(a, today):
+        ref, regel = list(a.gedeclareerd.items())[-1]
+        return a.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})
+    keten.act("aanbieder", Action.DECLARATIE_CORRECTIE, "323", correct, bsn=client_bsn(keten))
+
+
+@then(parsers.re(r'ontvangt de aanbieder een 325 die (?P<n>\d+) prestaties? afwijst met '
+                 r'retourcode "(?P<rc>\w+)"$'))
+def prestaties_afgewezen(keten: Keten, n: str, rc: str) -> None:
+    """Dan ontvangt de aanbieder een 325 die N prestatie(s) afwijst met retourcode "CODE":
+    the next 325 lists exactly N prestaties, each carrying CODE."""
+    got = received(keten, "aanbieder", "325")
+    listed = rejected_prestaties(got.data)
+    if len(listed) != int(n) or not all(rc in carried(p) for p in listed):
+        found = "; ".join(f"{p['ProductReferentie']['ReferentieNummer']}: "
+                          f"{', '.join(carried(p))}" for p in listed) or "none"
+        raise ChainFailure(f"the 325 rejects {len(listed)} prestaties ({found}), retourcodes "
+                           f"{', '.join(carried(got.data)) or 'none'}; expected {n} with {rc} "
+                           f"({got.permalink})")
+    keten.facts.declaratie_antwoord = got
+
+
+@then("is het toegekende bedrag lager dan het ingediende")
+def bedrag_lager(keten: Keten) -> None:
+    """En is het toegekende bedrag lager dan het ingediende: in the last 325 checked,
+    TotaalToegekendBedrag < TotaalIngediendBedrag."""
+    a = keten.facts.declaratie_antwoord.data["DeclaratieAntwoord"]
+    ingediend = a["TotaalIngediendBedrag"]["TotaalBedrag"]
+    toegekend = (a.get("TotaalToegekendBedrag") or {}).get("TotaalBedrag", 0)
+    if not toegekend < ingediend:
+        raise ChainFailure(f"toegekend {toegekend} is not lower than ingediend {ingediend}")

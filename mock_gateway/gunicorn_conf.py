@@ -1,0 +1,28 @@
+"""The shipped gunicorn configuration of the exchange:
+
+    gunicorn -c python:mock_gateway.gunicorn_conf 'mock_gateway:create_app()'
+
+Threaded workers (gthread): a client that is slow to send its headers or its body holds one
+thread, not a whole worker, and a connection that sends nothing waits in the worker's poller
+instead of a thread; the other threads go on serving (tests/test_exchange_serving.py). Judging
+releases the GIL inside lxml and the database driver, so threads also serve more messages per
+second than sync workers on the same cores (benchmarks/README.md). Put a buffering reverse
+proxy in front in production (README, "Running it").
+
+Every value can be set from the environment (KETENTEST_BIND, KETENTEST_WORKERS,
+KETENTEST_THREADS) or overridden on gunicorn's command line.
+"""
+import os
+
+bind = os.environ.get("KETENTEST_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("KETENTEST_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("KETENTEST_THREADS", "8"))
+# a request may take this long (a 25 MB declaratie is judged in seconds, not minutes)
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+# bounds on what a client may send before the application sees it
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
