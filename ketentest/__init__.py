@@ -4,9 +4,6 @@ Three floors, imports one way: `ketentest` (this package: the CLI, runs, the ste
 reports, the exchange's client and the agent that plays a simulated party over HTTP) ->
 `mock_gateway` (the exchange) -> `harness` (the standard).
 """
-from importlib.metadata import PackageNotFoundError, version
+from harness import __version__
 
-try:
-    __version__ = version("ketentest")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0.0.0+source"
+__all__ = ["__version__"]

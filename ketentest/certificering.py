@@ -48,23 +48,27 @@ def rows(role: str, message: str) -> list[dict]:
         if e.message != message or not e.has_breaker or e.rule in NOT_OVER_THE_EXCHANGE:
             continue
         b = BREAKERS[e.rule, message]
-        row = found.setdefault(e.rule, {
-            "regel": e.rule, "retourcode": RULES[e.rule].retourcode,
+        row = found.setdefault(e.rule, {  # a finding names TR319/xslt as TR319
+            "regel": RULES[e.rule].id, "retourcode": RULES[e.rule].retourcode,
             "berichtklasse": klasse_name(b.klasse_for(message)), "releases": []})
         row["releases"].append(e.release)
     return [found[r] for r in sorted(found)]
 
 
 def not_exercised(message: str) -> list[tuple[str, str]]:
-    """(rule, why) for the rules on `message` no scenario of the suite sends."""
+    """(rule, why) for the rules on `message` no scenario of the suite sends; the rule with
+    its retourcode where it is registered at two levels (TR319 in the chain, 9319)."""
     out = {}
     for e in catalogue():
         if e.message != message:
             continue
+        r = RULES[e.rule]
+        name = r.id if sum(x.id == r.id for x in RULES.values()) == 1 else \
+            f"{r.id} ({r.retourcode})"
         if not e.has_breaker:
-            out[e.rule] = e.reason
+            out[name] = e.reason
         elif e.rule in NOT_OVER_THE_EXCHANGE:
-            out[e.rule] = NOT_OVER_THE_EXCHANGE[e.rule]
+            out[name] = NOT_OVER_THE_EXCHANGE[e.rule]
     return sorted(out.items())
 
 

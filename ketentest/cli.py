@@ -15,7 +15,7 @@ from harness.standard.registry import DEFAULT
 from harness.standard.sample import to_bytes
 from harness.standard.xsd import xsd_files
 from harness.validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError,
-                                Verdict, judge, judge_file)
+                                Verdict, judge, judge_file, validate_options)
 from harness.validation.retour import answer
 
 from . import __version__
@@ -75,11 +75,15 @@ def _parse_today(ctx, param, value):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json: one object per file per line.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "rapport"]), default="text",
+              show_default=True, help="text for people, json: one object per file per line, "
+                                      "rapport: the Validatiemodule's Rapport XML per file.")
 @click.option("--schemas", "schema_dir", type=click.Path(file_okay=False),
               help="Validate with the XSDs in this folder (e.g. the official download) "
                    "instead of ketentest's own.")
+@click.option("--xslt", "xslt_path", type=click.Path(),
+              help="Judge the in-message rules with the official rule XSLT in this file or "
+                   "folder instead of ketentest's own.")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="The receiver's system date for TR135 (default: today).")
 @click.option("--retour-dir", type=click.Path(file_okay=False),
@@ -89,18 +93,23 @@ def _parse_today(ctx, param, value):
               help="The FILEs are one chain between one gemeente and one aanbieder, in order: "
                    "judge each also by the cross-message rules against the earlier accepted ones.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-def validate(fmt, schema_dir, today, retour_dir, chain, files):
+def validate(fmt, schema_dir, xslt_path, today, retour_dir, chain, files):
     """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
     schemas = _schemas(schema_dir)
+    try:
+        official = validate_options.official_rules(xslt_path)
+    except validate_options.XsltError as e:
+        raise click.UsageError(str(e)) from None
     state = ChainState() if chain else None
     context = Context(today=today, state=state)
     counts = {"accepted": 0, "rejected": 0, "unreadable": 0}
     for name in files:
         try:
             if name == "-":
-                verdict = judge(sys.stdin.buffer.read(), "<stdin>", schemas, context)
+                verdict = judge(sys.stdin.buffer.read(), "<stdin>", schemas, context,
+                                official=official)
             else:
-                verdict = judge_file(name, schemas, context)
+                verdict = judge_file(name, schemas, context, official=official)
         except OSError as e:
             click.echo(f"ketentest: cannot read {name}: {e.strerror or e}", err=True)
             counts["unreadable"] += 1
@@ -116,10 +125,15 @@ def validate(fmt, schema_dir, today, retour_dir, chain, files):
         counts["accepted" if verdict.accepted else "rejected"] += 1
         if fmt == "json":
             click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
+        elif fmt == "rapport":
+            click.echo(validate_options.rapport_text(verdict), nl=False)
         else:
             _print_text(verdict)
+            if validate_options.judged_by(verdict, official):
+                click.echo(click.style(f"  {validate_options.judged_by(verdict, official)}",
+                                       dim=True))
         if retour_dir:
-            _write_answer(verdict, Path(retour_dir), today, quiet=fmt == "json")
+            _write_answer(verdict, Path(retour_dir), today, quiet=fmt != "text")
     if fmt == "text" and len(files) > 1:
         click.echo(f"\n{len(files)} files: {counts['accepted']} accepted, "
                    f"{counts['rejected']} rejected"

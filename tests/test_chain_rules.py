@@ -425,12 +425,19 @@ def test_every_chain_rule_has_a_scenario():
 CASES = [(rule, fn) for rule in CHAIN_RULES for fn in [SCENARIOS[rule], *EXTRA.get(rule, [])]]
 
 
+# A ProductPeriode after the declaratie's own period: the official XSLT rejects it in the
+# message with TR319 (0001) before the chain is consulted.
+JUDGED_IN_THE_MESSAGE = {"TR319"}
+
+
 @pytest.mark.parametrize("rel", ["iwmo-3.2", "ijw-3.2"])
 @pytest.mark.parametrize("rule,scenario", CASES, ids=[f"{r}-{fn.__name__}" for r, fn in CASES])
 def test_chain_rule_broken(rule, scenario, rel):
     verdict = scenario(Keten(rel), True)
     assert rule in codes(verdict), [(f.rule, f.text) for f in verdict.findings]
     code = RULES[rule].retourcode
+    if rule in JUDGED_IN_THE_MESSAGE:
+        code = "0001"  # its in-message part breaks first (README, fidelity)
     if code is not None:
         assert code in verdict.retourcodes
     finding = next(f for f in verdict.findings if f.rule == rule)

@@ -12,10 +12,16 @@ from harness.validation import judge_file
 from .conftest import official_examples
 
 INVALID_AS_PUBLISHED = {"JW315.xml", "JW318.xml"}  # see reference/README.md
-# Schema-valid, but breaking an element condition as published: JW317's NieuwProduct ends
-# (2024-02-28) before its GewensteIngangsdatum (2026-11-01), which CS003 forbids.
+# Schema-valid, but breaking an in-message rule as published (the official rule XSLT rejects
+# each the same way: tests/test_fidelity_xslt.py): JW317's NieuwProduct ends (2024-02-28)
+# before its GewensteIngangsdatum (2026-11-01), which CS003 forbids; JW323 declares two
+# prestaties of one client with one ReferentieNummer (TR101); WMO317 asks for a NieuwProduct
+# from 2023-04-02, its own Dagtekening, not after it (TR380).
 BREAKS_A_CONDITION = {
-    "JW317.xml": ("CS003", "/Bericht/Client/Verzoek/NieuweProducten/NieuwProduct/Einddatum")}
+    "JW317.xml": ("CS003", "/Bericht/Client/Verzoek/NieuweProducten/NieuwProduct/Einddatum"),
+    "JW323.xml": ("TR101", "/Bericht/Declaratie/Clienten/Client[2]/Prestaties/Prestatie[3]"),
+    "WMO317.xml": ("TR380",
+                   "/Bericht/Client/Verzoek/NieuweProducten/NieuwProduct/GewensteIngangsdatum")}
 
 
 @pytest.mark.parametrize("path", official_examples(), ids=lambda p: p.name)
@@ -36,7 +42,7 @@ def test_cli_json_on_every_schema_valid_example(reference):
     files = [str(p) for p in official_examples() if p.name not in INVALID_AS_PUBLISHED]
     assert len(files) == 19
     result = CliRunner().invoke(main, ["validate", "--format", "json", *files])
-    assert result.exit_code == 1, result.output  # JW317 breaks CS003
+    assert result.exit_code == 1, result.output  # JW317, JW323 and WMO317 break a rule
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [v["file"] for v in lines] == files
     for v in lines:

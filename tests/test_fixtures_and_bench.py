@@ -39,3 +39,12 @@ def test_chain_benchmark_runs_on_a_small_size(tmp_path):
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"prestaties": 100' in out.read_text()
+
+
+def test_xslt_benchmark_runs_on_a_small_size(tmp_path, reference):
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_xslt.py"),
+                             "--sizes", "20", "--json", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "xslt/full" in result.stdout and '"prestaties": 20' in out.read_text()

@@ -73,6 +73,11 @@ def tr134(d):
     toegewezen(d)[0]["Toewijzingsdatum"] = "2026-11-03"
 
 
+def tr319(d):
+    """A ProductPeriode ending after the DeclaratiePeriode (but before the Dagtekening)."""
+    prestaties(d)[0]["ProductPeriode"]["Einddatum"] = "2026-11-01"
+
+
 def tr137(d):
     prestaties(d)[0]["ProductPeriode"]["Einddatum"] = "2026-11-30"
 
@@ -132,7 +137,8 @@ def tr377(d):
 
 
 def tr380(d):
-    d["Client"]["Verzoek"]["TeWijzigenProducten"]["TeWijzigenProduct"][0]["Einddatum"] = "2026-11-02"
+    d["Client"]["Verzoek"]["NieuweProducten"]["NieuwProduct"][0]["GewensteIngangsdatum"] = \
+        "2026-11-02"  # the Dagtekening itself: not after it
 
 
 def _aangevraagd(d):
@@ -202,7 +208,8 @@ CASES = {
     "TR002": ("301", tr002, {}, STANDARDS), "TR006": ("301", tr006, {}, STANDARDS),
     "TR018": ("307", tr018, {}, STANDARDS), "TR061": ("301", tr061, {}, STANDARDS),
     "TR101": ("301", tr101_301, {}, STANDARDS), "TR134": ("301", tr134, {}, STANDARDS),
-    "TR137": ("323", tr137, {}, STANDARDS), "TR302": ("301", tr302, {}, STANDARDS),
+    "TR137": ("323", tr137, {}, STANDARDS), "TR319": ("323", tr319, {}, STANDARDS),
+    "TR302": ("301", tr302, {}, STANDARDS),
     "TR315": ("323", tr315, {"prestaties": 3}, STANDARDS),
     "TR316": ("323", tr316, {}, STANDARDS), "TR335": ("323", tr335, {}, STANDARDS),
     "TR352": ("317", tr352, {}, STANDARDS), "TR353": ("317", tr353, {}, STANDARDS),
@@ -233,7 +240,7 @@ def test_rule_breaks_and_holds(rule_id, rel_name):
     assert untouched.accepted, [f.text for f in untouched.findings]
     change(d)
     verdict = judged(rel_name, message, d)
-    rule = RULES[rule_id]
+    rule = next(r for r in RULES.values() if r.id == rule_id and r.category != "chain")
     hits = [f for f in verdict.findings if f.rule == rule_id]
     assert hits, f"{rule_id} not reported; got {[(f.rule, f.text) for f in verdict.findings]}"
     assert verdict.level is (Level.XSLT if rule.category == "xslt" else Level.RULES)
@@ -242,19 +249,54 @@ def test_rule_breaks_and_holds(rule_id, rel_name):
                                          key=[f.retourcode for f in verdict.findings].index)
 
 
-@pytest.mark.parametrize("rel_name", STANDARDS)
-def test_tr342_325_lists_only_rejected_prestaties(rel_name):
+def _antwoord(rel_name, codes):
+    """A 325 on a factory 323 listing its first prestatie with `codes`."""
     heen = base(rel_name, "323")
     d = data(rel_name, "325", today=TODAY, seed=11, heen=heen)
-    assert judged(rel_name, "325", d).accepted
     p = copy.deepcopy(heen["Declaratie"]["Clienten"]["Client"][0]["Prestaties"]["Prestatie"][0])
-    p["RetourCodes"] = {"RetourCode": ["0200"]}
+    p["RetourCodes"] = {"RetourCode": codes}
     d["DeclaratieAntwoord"]["Clienten"] = {"Client": [{
         "Bsn": heen["Declaratie"]["Clienten"]["Client"][0]["Bsn"],
         "Prestaties": {"Prestatie": [p]}, "RetourCodes": {"RetourCode": ["0200"]}}]}
+    return d, p["IngediendBedrag"]["Bedrag"]
+
+
+def _toegekend(d, amount):
+    d["DeclaratieAntwoord"]["TotaalToegekendBedrag"] = {"TotaalBedrag": abs(amount),
+                                                        "DebetCredit": "C" if amount < 0 else "D"}
+
+
+@pytest.mark.parametrize("rel_name", STANDARDS)
+def test_tr342_listed_prestaties_explain_the_difference(rel_name):
+    """SUM(listed IngediendBedrag) = TotaalIngediendBedrag - TotaalToegekendBedrag."""
+    heen = base(rel_name, "323")
+    d = data(rel_name, "325", today=TODAY, seed=11, heen=heen)
+    assert judged(rel_name, "325", d).accepted  # nothing listed, everything awarded
+    total = d["DeclaratieAntwoord"]["TotaalIngediendBedrag"]["TotaalBedrag"]
+    d, bedrag = _antwoord(rel_name, ["9346"])
+    verdict = judged(rel_name, "325", d)  # a rejected line listed, yet the whole sum awarded
+    assert [(f.rule, f.path) for f in verdict.findings] == [
+        ("TR342", "/Bericht/DeclaratieAntwoord/TotaalToegekendBedrag")]
+    _toegekend(d, total - bedrag)
+    assert judged(rel_name, "325", d).accepted
+    _toegekend(d, total - bedrag - 1)
+    assert [f.rule for f in judged(rel_name, "325", d).findings] == ["TR342"]
+    # an approved line listed: its amount is awarded, so the sum cannot explain it
+    d, bedrag = _antwoord(rel_name, ["0200"])
+    _toegekend(d, total)
+    assert [f.rule for f in judged(rel_name, "325", d).findings] == ["TR342"]
+
+
+@pytest.mark.parametrize("rel_name", STANDARDS)
+def test_tr342_rejected_declaratie_awards_nothing(rel_name):
+    heen = base(rel_name, "323")
+    d = data(rel_name, "325", today=TODAY, seed=11, heen=heen)
+    d["DeclaratieAntwoord"]["RetourCodes"] = {"RetourCode": ["8848"]}
+    d["DeclaratieAntwoord"]["Clienten"] = None
     verdict = judged(rel_name, "325", d)
-    assert [f.rule for f in verdict.findings] == ["TR342"]
-    p["RetourCodes"] = {"RetourCode": ["9346"]}
+    assert [(f.rule, f.path) for f in verdict.findings] == [
+        ("TR342", "/Bericht/DeclaratieAntwoord/TotaalToegekendBedrag")]
+    _toegekend(d, 0)
     assert judged(rel_name, "325", d).accepted
 
 
@@ -284,7 +326,7 @@ def test_tr101_a_323_line_or_client_sent_twice():
     retotal(d)
     findings = [f for f in judged("iwmo-3.2", "323", d).findings if f.rule == "TR101"]
     assert [f.path for f in findings][-1] == "/Bericht/Declaratie/Clienten/Client[3]"
-    assert "Client repeats /Bericht/Declaratie/Clienten/Client[1]" in findings[-1].text
+    assert "as /Bericht/Declaratie/Clienten/Client[1]" in findings[-1].text
     # the same lines under two different clients are no duplicates
     d = base("iwmo-3.2", "323", clienten=2)
     clienten = d["Declaratie"]["Clienten"]["Client"]

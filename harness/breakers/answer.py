@@ -25,7 +25,7 @@ def answer_fault(root, expected: Expected, rc: str, klasse: str) -> str | None:
     """What is wrong with the answer `root` to a breaker's message, or None. `rc` and
     `klasse` are the code and berichtklasse (its element name) the scenario names."""
     name = etree.QName(root).namespace.rsplit("/", 2)[-2]  # .../wmo306/schema
-    want = {RULES[r].retourcode for r in expected.rules} - {None}
+    want = {RULES[r].retourcode for r in (expected.rule, *expected.also)} - {None}
     found = coded(root)
     carried = {c for _, codes in found for c in codes if c not in FILLERS}
     if carried != want:

@@ -44,7 +44,9 @@ class Expected:
 
     @property
     def rules(self) -> set[str]:
-        return {self.rule, *self.also}
+        """The rule ids the verdict names (a rule registered at two levels, e.g. TR319/xslt,
+        is named TR319 in a finding)."""
+        return {RULES[r].id for r in (self.rule, *self.also)}
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def breaker(rule: str, message: str, rel: str | Release = registry.DEFAULT,
     catalogue has none (see `not_exercisable_reason`)."""
     rel = _release(rel)
     msg = rel.message(message)
+    rule = registered(rule, msg.id)
     b = BREAKERS[rule, msg.id]
     if rel.name not in b.standards:
         raise KeyError(f"{rule} has no breaker on {msg.name}: the rule is not in {rel.name}")
@@ -143,6 +146,15 @@ def breaker(rule: str, message: str, rel: str | Release = registry.DEFAULT,
     level = Level.XSLT if r.category == "xslt" else Level.RULES
     return Case(rule, msg.id, rel.name, tuple(k.sent), to_bytes(root), k.day,
                 Expected(rule, r.retourcode, level, b.klasse_for(msg.id), b.also), k.products)
+
+
+def registered(rule: str, message: str) -> str:
+    """The registry's key of `rule` with a breaker on `message`: the id itself, or for a rule
+    registered at two levels the one that has a breaker ('TR319' -> 'TR319/xslt')."""
+    if (rule, message) in BREAKERS:
+        return rule
+    keys = [key for key, r in RULES.items() if r.id == rule and (key, message) in BREAKERS]
+    return keys[0] if len(keys) == 1 else rule
 
 
 def not_exercisable_reason(rule: str, message: str,

@@ -95,6 +95,7 @@ def vow_met(k: Keten, te: str | None = "04", nieuw_: str | None = "82"):
 
 # --- every message: header and client ----------------------------------------------------
 ALL = "301 305 307 315 317 319 323 325"
+LISTED = "DeclaratieAntwoord/Clienten/Client/Prestaties/Prestatie"  # the 325's prestaties
 CLIENT_MESSAGES = "301 305 307 315 317 323"
 
 
@@ -155,21 +156,39 @@ def cs139(k, m):
     return d
 
 
-@breaks("TR134", "301 305 307 315 323 325")
+@breaks("TR134", "301 305 307 315")
 def tr134(k, m):
     """A date of the past after the Dagtekening."""
-    if m == "325":
-        root = basis(k, m)
-        el(root, "Header/DeclaratieIdentificatie/Dagtekening").text = "2026-11-03"
-        return root
     d = basis(k, m)
     if m == "301":
         toegewezen(d)[0]["Toewijzingsdatum"] = D(2026, 11, 3)
-    elif m == "323":
-        d["Declaratie"]["DeclaratieDagtekening"] = D(2026, 11, 3)
     else:
         d["Client"]["Geboortedatum"] = {"Datum": D(2026, 11, 3)}
     return d
+
+
+PERIODE_NA_DAGTEKENING = (
+    "on a 323 and a 325 TR134 judges the Begindatum of a period (DeclaratiePeriode, "
+    "ProductPeriode), and a period that begins after the Dagtekening also ends after it, "
+    "which TR137 forbids")
+
+
+@breaks("TR134", "323", also=("TR137",), why=PERIODE_NA_DAGTEKENING)
+def tr134_323(k, m):
+    """December declared on 2 November (its October prestatie lies within it)."""
+    d = basis(k, m)
+    d["Declaratie"]["DeclaratiePeriode"] = {"Begindatum": D(2026, 12, 1),
+                                            "Einddatum": D(2026, 12, 31)}
+    return d
+
+
+@breaks("TR134", "325", also=("TR137",), why=PERIODE_NA_DAGTEKENING)
+def tr134_325(k, m):
+    """A listed prestatie of a period after the 325's Dagtekening."""
+    root = basis(k, m)
+    el(root, f"{LISTED}/ProductPeriode/Begindatum").text = "2026-11-03"
+    el(root, f"{LISTED}/ProductPeriode/Einddatum").text = "2026-11-30"
+    return root
 
 
 def _tr101(k, m):
@@ -368,7 +387,9 @@ breaks("CD067", "315")(_verwijzer(Type="03", ZorgverlenerCode=None))
 breaks("CD068", "315")(_verwijzer(Type="06"))
 
 
-@breaks("TR383", "315")
+@breaks("TR383", "315", also=("TR101",),
+        why="TR101 judges each class's logical key, and an AangevraagdProduct's is its "
+            "ReferentieAanbieder: a second one with the same is a repeated key")
 def tr383(k, m):
     d = basis(k, m)
     second = copy.deepcopy(aangevraagd(d)[0])
@@ -588,7 +609,6 @@ def rebalance(root):
     el(toegekend, "DebetCredit").text = "C" if ingediend - listed < 0 else "D"
 
 
-LISTED = "DeclaratieAntwoord/Clienten/Client/Prestaties/Prestatie"
 
 
 def _listed_credit(root):

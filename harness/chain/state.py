@@ -184,13 +184,13 @@ class ChainState:
                 stops.append(s)
 
     def _vot(self, m: Message) -> None:
-        bsn, day = m.text(m.body, "Bsn"), m.dagtekening.isoformat()
+        bsn, day = m.text(m.body, "Bsn"), m.dagtekening_text
         for p in m.all("AangevraagdeProducten/AangevraagdProduct", m.body):
             self._verzoek(Verzoek(m.text(p, "ReferentieAanbieder"), "VOT", bsn, day))
 
     def _vow(self, m: Message) -> None:
         self._verzoek(Verzoek(m.text(m.body, "Verzoek/ReferentieAanbieder"), "VOW",
-                              m.text(m.body, "Bsn"), m.dagtekening.isoformat()))
+                              m.text(m.body, "Bsn"), m.dagtekening_text))
 
     def _verzoek(self, v: Verzoek) -> None:
         self.verzoeken[v.referentie] = v

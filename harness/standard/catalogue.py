@@ -98,6 +98,10 @@ def load_release(name: str, standard: str, version: str, prefix: str, data_dir: 
             rel.messages[retour["id"]] = message(
                 retour["id"], retour["title"], rcode, OTHER_ROLE[spec["sender"]], "retour", id_,
                 header(rcode, version, spec["sender"], RETOUR_HEADER), rbody)
+    keys = base / "keys.yaml"
+    if keys.is_file():
+        rel.keys = {str(m): {k: tuple(v) for k, v in classes.items()}
+                    for m, classes in yaml.safe_load(keys.read_text(encoding="utf-8")).items()}
     _check_types(rel)
     rel.messages = dict(sorted(rel.messages.items()))
     return rel

@@ -121,6 +121,8 @@ class Release:
     simple: dict[str, SimpleType]
     composite: dict[str, tuple[Element, ...]]
     messages: dict[str, MessageDef] = field(default_factory=dict)
+    # TR101: message id -> berichtklasse -> the paths of its logical key (data/<dir>/keys.yaml)
+    keys: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @cached_property
     def by_namespace(self) -> dict[str, MessageDef]:

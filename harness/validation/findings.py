@@ -44,6 +44,7 @@ class Finding:
     retourcode: str | None = None
     line: int | None = None
     element: Any = field(default=None, compare=False, repr=False)  # where it was found
+    also: tuple[str, ...] = field(default=(), compare=False)  # more element paths it names
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "retourcode": self.retourcode, "path": self.path,
@@ -76,6 +77,7 @@ class Verdict:
     def root(self):
         """The parsed message's root element (schema-valid messages only)."""
         return self.view.root if self.view is not None else None
+    inmessage_by: str | None = None  # who judged the in-message rules when not ketentest
 
     @property
     def level(self) -> Level:

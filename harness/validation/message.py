@@ -16,6 +16,39 @@ def local(el) -> str:
     return el.tag.rsplit("}", 1)[-1]
 
 
+def digits(value: str | None, first: int | None = None) -> float:
+    """A date as the official XSLT compares it: its digits as one number (2026-11-02 ->
+    20261102), NaN when absent. Order-preserving for every date Python's `date` can hold, and
+    never failing on the ones it cannot (-2026-01-01 -> 20260101, 10000-01-01 -> 100000101);
+    `first` takes only the first characters, as the XSLT does with substring(.., 1, 10)."""
+    if value is None:
+        return float("nan")
+    value = value.strip()[:first] if first else value.strip()
+    try:
+        return float(value.replace("-", ""))
+    except ValueError:
+        return float("nan")
+
+
+def parse_date(value: str) -> date:
+    """An ISO date as a `date`; one the XSD allows but Python's `date` cannot hold (a negative
+    or five-digit year: -2026-01-01, 10000-01-01) is the earliest or the latest date, so the
+    rules that reckon with calendar dates (the chain's) keep its order and never fail."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        if value.startswith("-"):
+            return date.min
+        if len(value.split("-", 1)[0]) > 4:
+            return date.max
+        raise
+
+
+def as_text(value: str | None, first: int | None = None) -> str | None:
+    """A date kept as its text: YYYY-MM-DD orders as its digits do."""
+    return value
+
+
 class PrestatieRecord(NamedTuple):
     """One prestatie of a 323/325, read once: declaraties hold up to 25,000 of them and a dozen
     rules look at each. Dates stay ISO strings (they compare correctly as text).
@@ -134,7 +167,7 @@ class Message:
 
     def date(self, el, path: str) -> date | None:
         value = self.text(el, path)
-        return date.fromisoformat(value) if value else None
+        return parse_date(value) if value else None
 
     def all(self, path: str, start=None) -> list[etree._Element]:
         """Every element at a path of local names (the last step may repeat)."""
@@ -187,6 +220,21 @@ class Message:
             list(map(str.strip, begin)), list(map(str.strip, end)), list(map(int, volume)),
             eenheid, tarief, signed, debet, prestaties, clients)
 
+    def period_dates(self, *others: str | None):
+        """The ProductPeriode Begindatum and Einddatum columns and a key for the other dates a
+        rule compares them with, all in one order: as text when every date involved is
+        YYYY-MM-DD (the common case: text then orders as the XSLT's digits do, at no cost),
+        else as digits (see `digits`)."""
+        c = self.prestatie_columns
+        if self._plain_periods and all(o is not None and len(o) == 10 for o in others):
+            return c.begin, c.end, as_text
+        return list(map(digits, c.begin)), list(map(digits, c.end)), digits
+
+    @cached_property
+    def _plain_periods(self) -> bool:
+        c = self.prestatie_columns
+        return set(map(len, c.begin)) | set(map(len, c.end)) <= {10}
+
     @cached_property
     def prestaties(self) -> list[PrestatieRecord]:
         """The prestaties of a 323 or 325 as records, in document order."""
@@ -205,6 +253,14 @@ class Message:
     @property
     def body(self):
         return self.kids(self.root).get(self.definition.body.name)
+
+    def digits(self, el, path: str, first: int | None = None) -> float:
+        """The date at path as the XSLT compares it (see `digits`)."""
+        return digits(self.text(el, path), first)
+
+    @property
+    def dagtekening_text(self) -> str:
+        return self.text(self.header, "BerichtIdentificatie/Dagtekening")
 
     @property
     def dagtekening(self) -> date:

@@ -53,9 +53,10 @@ def _gc_paused(pause: bool):
 
 
 def judge(data: bytes, file: str = "<message>", schemas=None, context: Context | None = None,
-          max_bytes: int = intake.MAX_BYTES) -> Verdict:
-    """The verdict a receiver would give this message on its own."""
-    prepared = prepare(data, file, schemas, context, max_bytes)
+          max_bytes: int = intake.MAX_BYTES, official=None) -> Verdict:
+    """The verdict a receiver would give this message on its own. `official` (an
+    xslt.OfficialRules) judges the in-message rules instead of ketentest's own."""
+    prepared = prepare(data, file, schemas, context, max_bytes, official)
     return finish(prepared, prepared.context.state)
 
 
@@ -76,11 +77,12 @@ class Prepared:
 
 
 def prepare(data: bytes, file: str = "<message>", schemas=None, context: Context | None = None,
-            max_bytes: int = intake.MAX_BYTES) -> Prepared:
+            max_bytes: int = intake.MAX_BYTES, official=None) -> Prepared:
     """Safe parse, XSD, in-message and external-data rules (the chain rules wait for `finish`)."""
     large = len(data) >= PAUSE_GC_FROM
     with _gc_paused(large):
-        verdict, message, ctx = _judge(data, file, schemas, context or Context(), max_bytes)
+        verdict, message, ctx = _judge(data, file, schemas, context or Context(), max_bytes,
+                                       official)
     return Prepared(verdict, ctx, message, large)
 
 
@@ -96,8 +98,8 @@ def finish(prepared: Prepared, state) -> Verdict:
     return verdict
 
 
-def _judge(data, file, schemas, ctx: Context,
-           max_bytes) -> tuple[Verdict, Message | None, Context]:
+def _judge(data, file, schemas, ctx: Context, max_bytes,
+           official=None) -> tuple[Verdict, Message | None, Context]:
     schemas = schemas or BuiltinSchemas()
     verdict = Verdict(file)
     parsed = intake.parse(data, max_bytes)
@@ -121,7 +123,10 @@ def _judge(data, file, schemas, ctx: Context,
     if verdict.findings or msg is None:
         return verdict, None, ctx
     verdict.view = message = Message(root, rel, msg)
-    verdict.findings = run_rules(message, ctx, "xslt")
+    judged = official.findings(root) if official is not None else None
+    verdict.findings = run_rules(message, ctx, "xslt") if judged is None else judged
+    if judged is not None:
+        verdict.inmessage_by = official.description
     if verdict.findings:  # a receiver stops at the first level that fails
         return verdict, None, ctx
     verdict.findings = run_rules(message, ctx, "extern")
@@ -130,10 +135,10 @@ def _judge(data, file, schemas, ctx: Context,
 
 
 def judge_file(path: str | os.PathLike, schemas=None, context: Context | None = None,
-               max_bytes: int = intake.MAX_BYTES) -> Verdict:
+               max_bytes: int = intake.MAX_BYTES, official=None) -> Verdict:
     """Judge a file; an oversized file is refused without reading it. Raises OSError."""
     p = Path(path)
     size = p.stat().st_size
     if size > max_bytes:
         return Verdict(str(path), findings=[intake.too_large(size, max_bytes)])
-    return judge(p.read_bytes(), str(path), schemas, context, max_bytes)
+    return judge(p.read_bytes(), str(path), schemas, context, max_bytes, official)

@@ -16,6 +16,7 @@ from lxml import etree
 from pytest_bdd import given, parsers, then, when
 
 from harness.breakers import BREAKERS, breaker
+from harness.breakers.catalogue import registered
 from harness.breakers.answer import answer_fault
 from harness.parties.base import Outgoing
 from harness.standard import registry
@@ -33,8 +34,9 @@ def keten_voor_regel(ketentest_run, regel: str, bericht: str) -> Keten:
     day of the chain the rule breaker of REGEL on message NNN needs (skipped when the rule is
     not one of the run's release)."""
     rel = registry.release(ketentest_run.release)
-    b = BREAKERS.get((regel, bericht))
-    if b is None or rel.name not in b.standards or rel.name not in RULES[regel].releases:
+    key = registered(regel, bericht)  # TR319 -> TR319/xslt: the level it can be broken at
+    b = BREAKERS.get((key, bericht))
+    if b is None or rel.name not in b.standards or rel.name not in RULES[key].releases:
         pytest.skip(f"{regel} on the {bericht} is no rule of {rel.name}")
     first = breaker(regel, bericht, rel)  # its days, whatever the parties
     keten = ketentest_run.open(None, start=min([d for _, d in first.before] + [first.today]))
@@ -77,7 +79,7 @@ def breker_sturen(keten: Keten, role: str, bericht: str, regel: str) -> None:
     (each message from its own sender), then its NNN that breaks REGEL (and only the rules
     that necessarily break with it, which the breaker names)."""
     case = keten.facts.breaker
-    if (case.rule, case.message) != (regel, bericht):
+    if (RULES[case.rule].id, case.message) != (regel, bericht):
         raise ChainFailure(f"this keten was made for {case.rule} on the {case.message}, not for "
                            f"{regel} on the {bericht}")
     receiver = next(r for r in keten.codes if r != role)

@@ -2,13 +2,11 @@
 deletes a start; deliberately faulty starts for the rejection scenarios."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from pytest_bdd import given, when
 
 from ..run.actions import Action
 from ..run.keten import Keten
-from .common import ONBEKEND_NUMMER, clean_answer, client_bsn, send_faulty, set_text
+from .common import ONBEKEND_NUMMER, clean_answer, client_bsn, faulty, send_faulty, set_text
 
 
 def _start(keten: Keten, action: Action = Action.START) -> None:
@@ -51,11 +49,13 @@ def start_onbekend(keten: Keten) -> None:
 
 @when("de aanbieder de levering opnieuw start zonder stop")
 def start_zonder_stop(keten: Keten) -> None:
-    """Als de aanbieder de levering opnieuw start zonder stop: a second 305, a day later than
-    the first, while the first has no stop (faulty: TR326)."""
-    bsn = client_bsn(keten)
-    send_faulty(keten, "aanbieder", "a second start without a stop",
-                lambda a, today: a.start(today, bsn, begindatum=today + timedelta(days=1)))
+    """Als de aanbieder de levering opnieuw start zonder stop: the next werkdag a second 305,
+    starting that day, while the first has no stop (faulty: TR326). Not dated after its own
+    Dagtekening, which TR134 rejects in the message first."""
+    bsn, what = client_bsn(keten), "a second start without a stop"
+    faulty(keten, "aanbieder", what)  # before the clock moves: a skipped scenario stays put
+    keten.set_today(keten.profile.kalender.add_werkdagen(keten.today, 1))
+    send_faulty(keten, "aanbieder", what, lambda a, today: a.start(today, bsn, begindatum=today))
 
 
 @when("de aanbieder dezelfde start nog eens stuurt")

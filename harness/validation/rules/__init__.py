@@ -101,14 +101,17 @@ def rule(id: str, category: str, retourcode: str | None, messages: str, needs: s
          releases: Iterable[str] | None = None):
     """Register a rule function: @rule("TR358", "xslt", "0001", "323"). `releases`: the names
     of the releases the rule belongs to (`registry.names("ijw")` for an iJw-only rule); every
-    known release when left out."""
+    known release when left out. A rule judged at two levels (TR319: in the message as the
+    official XSLT does, and across the chain) is registered once per category; the second
+    under the key "ID/category"."""
     def register(fn: Check) -> Check:
-        assert id not in RULES, f"{id} registered twice"
+        key = id if id not in RULES else f"{id}/{category}"
+        assert key not in RULES, f"{id} registered twice"
         known = frozenset(registry.names())
         belongs = known if releases is None else frozenset(releases)
         assert belongs <= known, f"{id}: unknown releases {sorted(belongs - known)}"
-        RULES[id] = Rule(id, category, retourcode, frozenset(messages.split()), fn, belongs,
-                         needs)
+        RULES[key] = Rule(id, category, retourcode, frozenset(messages.split()), fn, belongs,
+                          needs)
         return fn
     return register
 

@@ -9,16 +9,14 @@ that must be left out is reported on itself.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from itertools import compress
-from operator import itemgetter
 
 from ...standard.codes import EURO, VERWIJDERD
-from ..message import Message
+from ...standard.registry import names
+from ..message import Message, as_text, digits
 from . import rule
 from .inmessage import geboortedata
 
@@ -27,7 +25,6 @@ RELEASE_3_START = "2021-01-01"
 PER_WEEK = "2"  # LDT_Frequentie
 POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
 ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
-_month = itemgetter(slice(0, 7))  # of an ISO date: YYYY-MM
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -62,17 +59,17 @@ def _present_iff(m: Message, parent, name: str, condition: bool, when: str):
 
 
 def _not_before(m: Message, el, start: str, end: str):
-    """A break on `end` below `el` when it lies before `start`; both are dates (ISO text,
-    which compares as dates do) and either may be absent, then there is nothing to judge."""
+    """A break on `end` below `el` when it lies before `start`; both are dates, compared on
+    their digits as the XSLT does, and either may be absent, then there is nothing to judge."""
     begin, einde = m.text(el, start), m.text(el, end)
-    if begin and einde and einde < begin:
+    if begin and einde and digits(einde, 10) < digits(begin):
         yield m.get(el, end), (f"{end} {einde} lies before {start} {begin}; a period ends on "
                                "or after its start.")
 
 
 def _runs_after_2020(end: str | None) -> bool:
     """A period that is open or ends after 2020-12-31 (on or after release 3.0's start)."""
-    return end is None or end >= RELEASE_3_START
+    return end is None or digits(end) >= digits(RELEASE_3_START)
 
 
 def _contacts(m: Message) -> list:
@@ -166,7 +163,7 @@ def cs139(m: Message, ctx):
                                       f"{DATUM_GEBRUIK[gebruik][1]}.")
 
 
-@rule("CS318", "xslt", "0001", "301")
+@rule("CS318", "xslt", "0001", "301", releases=names("ijw"))
 def cs318(m: Message, ctx):
     """The client's NaamGebruik is not 6 (niet-natuurlijk persoon): a client is a person."""
     if m.text(m.body, "Naam/NaamGebruik") == "6":
@@ -179,10 +176,12 @@ def cs050(m: Message, ctx):
     """NaamGebruik fits the name: with a Partnernaam one of 1 to 4 (own name, partner's name
     or the two combined), without one 1 (own name) or 6 (niet-natuurlijk persoon).
 
-    Judged on the VolledigeNaam of the client and of every relatie."""
+    Judged on the VolledigeNaam of the client and of every relatie. iWmo has no CS318 and
+    no niet-natuurlijk persoon here: without a Partnernaam only 1 (as its official XSLT)."""
+    alone = ("1", "6") if m.release.standard == "ijw" else ("1",)
     for naam in _namen(m):
         partner = m.get(naam, "Partnernaam") is not None
-        allowed = ("1", "2", "3", "4") if partner else ("1", "6")
+        allowed = ("1", "2", "3", "4") if partner else alone
         gebruik = m.text(naam, "NaamGebruik")
         if gebruik not in allowed:
             yield m.get(naam, "NaamGebruik"), (
@@ -213,16 +212,15 @@ def cd025(m: Message, ctx):
 
 @rule("CD034", "xslt", "0001", "301")
 def cd034(m: Message, ctx):
-    """The Adres of a Contact of Soort 01 (BRP-adres) or 03 (verblijfadres) has a Postcode.
+    """A Contact of Soort 01 (BRP-adres) or 03 (verblijfadres) has an Adres with a Postcode.
 
-    Judged on every Contact with an Adres, the client's and the relaties': the condition is
-    on the Adres's Postcode, so a Contact without an Adres (a telephone number only) is left
-    alone, as the standard's own XSLT for this code does (iWlz)."""
+    Judged on every Contact, the client's and the relaties': one without any Adres breaks it
+    too, as the official XSLT of iWmo and iJw 3.2 judges (reported on its Soort)."""
     for contact in _contacts(m):
-        adres = m.get(contact, "Adres")
-        if adres is not None and m.text(contact, "Soort") in ("01", "03"):
-            yield from _required(m, adres, "Postcode",
-                                 "the Contact's Soort is 01 (BRP-adres) or 03 (verblijfadres)")
+        if m.text(contact, "Soort") in ("01", "03") and m.text(contact, "Adres/Postcode") is None:
+            yield m.get(contact, "Soort"), (
+                "The Contact's Soort is 01 (BRP-adres) or 03 (verblijfadres), so its Adres "
+                "needs a Postcode; add it.")
 
 
 @rule("CS089", "xslt", "0001", "301")
@@ -231,11 +229,14 @@ def cs089(m: Message, ctx):
     letters, without a space (1234AB).
 
     The format is judged as [1-9][0-9]{3}[A-Za-z]{2}: lower-case letters are accepted, a space
-    is not. On the Adres of every Contact: the client's and the relaties'."""
+    is not; an Adres with LandCode NL and no Postcode breaks it too (as the official XSLT
+    judges). On the Adres of every Contact: the client's and the relaties'."""
     for adres in _adressen(m):
         postcode = m.text(adres, "Postcode")
-        if m.text(adres, "LandCode") == "NL" and postcode is not None \
-                and not POSTCODE_NL.fullmatch(postcode):
+        if m.text(adres, "LandCode") == "NL" and postcode is None:
+            yield m.get(adres, "LandCode"), ("LandCode NL needs a Dutch Postcode (1234AB) "
+                                             "beside it; add it.")
+        elif m.text(adres, "LandCode") == "NL" and not POSTCODE_NL.fullmatch(postcode):
             yield m.get(adres, "Postcode"), (f"Postcode {postcode!r} is not a Dutch postcode: "
                                              "four digits (not starting with 0) and two "
                                              "letters, without a space, e.g. 1234AB.")
@@ -415,11 +416,15 @@ def cs343(m: Message, ctx):
 @rule("CS335", "xslt", "0001", "301")
 def cs335(m: Message, ctx):
     """RedenWijziging 13 (verwijderd) only on a ToegewezenProduct whose Einddatum equals its
-    Ingangsdatum."""
+    Ingangsdatum.
+
+    Judged where both dates are there, as the official XSLT does (an open toewijzing with
+    13 is left to the other rules); reported on the Einddatum."""
     for p in m.all("ToegewezenProducten/ToegewezenProduct", m.body):
-        if m.text(p, "RedenWijziging") == VERWIJDERD \
-                and m.text(p, "Einddatum") != m.text(p, "Ingangsdatum"):
-            yield m.get(p, "RedenWijziging"), (
+        einde = m.text(p, "Einddatum")
+        if m.text(p, "RedenWijziging") == VERWIJDERD and einde is not None \
+                and einde != m.text(p, "Ingangsdatum"):
+            yield m.get(p, "Einddatum"), (
                 "RedenWijziging 13 (verwijderd) needs Einddatum equal to Ingangsdatum "
                 f"({m.text(p, 'Ingangsdatum')}); set it so, or give another RedenWijziging.")
 
@@ -538,12 +543,13 @@ def cs319(m: Message, ctx):
 @rule("CS100", "xslt", "0001", "323")
 def cs100(m: Message, ctx):
     """The DeclaratiePeriode and every ProductPeriode begin on or after 2021-01-01: care
-    before 2021 is declared with the messages of its own time."""
+    before 2021 is declared with the messages of its own time (dates compared on digits)."""
     periode = m.get(m.body, "DeclaratiePeriode")
-    periods = [periode] if m.text(periode, "Begindatum") < RELEASE_3_START else []
-    if min(m.prestatie_columns.begin) < RELEASE_3_START:
-        periods += [m.get(p.element, "ProductPeriode") for p in m.prestaties
-                    if p.begin < RELEASE_3_START]
+    periods = [periode] if m.digits(periode, "Begindatum") < digits(RELEASE_3_START) else []
+    begins, _, key = m.period_dates(RELEASE_3_START)
+    if min(begins) < key(RELEASE_3_START):
+        periods += [m.get(p.element, "ProductPeriode") for p, b in zip(m.prestaties, begins)
+                    if b < key(RELEASE_3_START)]
     for el in periods:
         yield m.get(el, "Begindatum"), (f"Begindatum {m.text(el, 'Begindatum')} lies before "
                                         f"{RELEASE_3_START}; a 323 declares care from 2021 on.")
@@ -551,26 +557,66 @@ def cs100(m: Message, ctx):
 
 @rule("CS340", "xslt", "0001", "323")
 def cs340(m: Message, ctx):
-    """The DeclaratiePeriode is one whole calendar month: from its first to its last day."""
+    """The DeclaratiePeriode is one whole calendar month: from its first to its last day.
+
+    Judged as the official XSLT does, on the dates' digits: the Begindatum's day is 01, and
+    the day after the Einddatum is the Begindatum one month on (so any date, also one Python
+    cannot hold, is judged)."""
     periode = m.get(m.body, "DeclaratiePeriode")
-    begin, end = m.date(periode, "Begindatum"), m.date(periode, "Einddatum")
-    last = calendar.monthrange(begin.year, begin.month)[1]
-    if begin.day != 1 or end != date(begin.year, begin.month, last):
+    begin, end = m.text(periode, "Begindatum"), m.text(periode, "Einddatum")
+    if _after(_after(begin, "-"), "-") != "01":
+        yield m.get(periode, "Begindatum"), (f"DeclaratiePeriode begins {begin}, not on the "
+                                             "first day of a month.")
+    if _calendar_carry(int(digits(end)) + 1) != _calendar_carry(int(digits(begin)) + 100):
         yield periode, (f"DeclaratiePeriode {begin}..{end} is not one calendar month; declare "
                         "from the first to the last day of one month.")
 
 
+def _after(text: str, sep: str) -> str:
+    return text.split(sep, 1)[1] if sep in text else ""
+
+
+def _calendar_carry(n: int) -> int:
+    """A date as digits (YYYYMMDD) with a day or month past its end carried into the next
+    month or year, the way the official XSLT adds days and months (a leap year is every
+    fourth)."""
+    for _ in range(100):
+        day, month, year = n % 100, n // 100 % 100, n // 10000 % 10000
+        if day > 30 and month in (4, 6, 9, 11):
+            carried = n - 30 + 100
+        elif day > 31 and month in (1, 3, 5, 7, 8, 10, 12):
+            carried = n - 31 + 100
+        elif month == 2 and day > (29 if year % 4 == 0 else 28):
+            carried = n - (29 if year % 4 == 0 else 28) + 100
+        else:
+            carried = n
+        if carried // 100 % 100 > 12:
+            carried += 10000 - 1200
+        if carried == n:
+            return n
+        n = carried
+    return n
+
+
 @rule("CS337", "xslt", "0001", "323")
 def cs337(m: Message, ctx):
-    """A ProductPeriode ends in the calendar month (and year) it begins in."""
+    """A ProductPeriode ends in the calendar month (and year) it begins in.
+
+    Compared as the XSLT does, on the dates' digits: the first four (the year) and the next
+    two (the month); so an end before the begin in another month breaks it too."""
     c = m.prestatie_columns
-    if _month(min(c.begin)) == _month(max(c.end)):
-        return  # every period lies in one month (as a declaratieperiode does)
+    if len({_year_month(d) for d in (min(c.begin), max(c.begin), min(c.end), max(c.end))}) == 1 \
+            and m.period_dates()[2] is as_text:
+        return  # every date lies in one month (as a declaratieperiode does)
     for p in m.prestaties:
-        if _month(p.begin) != _month(p.end):
+        if _year_month(p.begin) != _year_month(p.end):
             yield m.get(p.element, "ProductPeriode/Einddatum"), (
                 f"ProductPeriode {p.begin}..{p.end} spans more than one month; declare each "
                 "month on a line of its own.")
+
+
+def _year_month(value: str) -> str:
+    return value.replace("-", "")[:6]
 
 
 def _zero_credit(m: Message, el) -> bool:
@@ -604,9 +650,11 @@ def cd060(m: Message, ctx):
         return
     for p in m.prestaties:
         if (p.vorig is not None) == p.debet:
-            yield from _present_iff(m, m.get(p.element, "ProductReferentie"),
-                                    "VorigReferentieNummer", not p.debet,
-                                    "the IngediendBedrag is credit (C)")
+            yield m.get(p.element, "IngediendBedrag/DebetCredit"), (
+                f"A credit line (DebetCredit C) names the line it cancels in "
+                f"VorigReferentieNummer, a debet line names none; this line is "
+                f"{'debet' if p.debet else 'credit'} and "
+                f"{'has' if p.vorig is not None else 'has no'} VorigReferentieNummer.")
 
 
 @rule("CD087", "xslt", "0001", "323")

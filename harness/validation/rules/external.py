@@ -3,7 +3,7 @@ gemeentecodes, and a regio's product list and tariffs. A break gives the rule's 
 from __future__ import annotations
 
 from ...standard.codes import EURO, MINUUT, UUR
-from ..message import Message
+from ..message import Message, digits
 from . import rule
 
 HEEN = "301 305 307 315 317 319 323 325"
@@ -11,9 +11,10 @@ HEEN = "301 305 307 315 317 319 323 325"
 
 @rule("TR135", "extern", "8848", HEEN)
 def tr135(m: Message, ctx):
-    """The Dagtekening of the message is not after today (the receiver's system date)."""
-    if m.dagtekening > ctx.today:
-        yield m.header, (f"Dagtekening {m.dagtekening} lies after today ({ctx.today}); "
+    """The Dagtekening of the message is not after today (the receiver's system date); the
+    dates compare on their digits, so a date Python cannot hold is judged too."""
+    if m.digits(m.header, "BerichtIdentificatie/Dagtekening") > digits(ctx.today.isoformat()):
+        yield m.header, (f"Dagtekening {m.dagtekening_text} lies after today ({ctx.today}); "
                          "date the message on or before the day it is sent.")
 
 

@@ -106,7 +106,7 @@ Functionaliteit: Certificering van de aanbieder: elke regel op de 301 toewijzing
       | regel | retourcode | berichtklasse |
       | CS139 | 0001       | Header        |
 
-    @CS318 @0001
+    @CS318 @0001 @ijw-3.2
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | CS318 | 0001       | Header        |

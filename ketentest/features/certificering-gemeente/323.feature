@@ -14,6 +14,9 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 323 declaratie
     that breaks it is refused at level xsd (StUF055 / BRS13) before any rule is judged
   - TR056: de uitwisseling weigert een bericht met een BerichtIdentificatie die de afzender al
     gebruikte (BRS20) voordat de ontvanger het ziet
+  - TR319 (9319): what one 323 shows of TR319 (a ProductPeriode after its DeclaratiePeriode) is
+    judged in the message, as the official XSLT does (TR319 at level xslt, 0001), before the
+    chain; the chain reading (9319) has nothing beyond it
   - TR378: de uitwisseling routeert op de gemeentecode in de header: een code buiten de CBS-
     lijst is geen partij van de sessie en wordt geweigerd (IB213/IB210, BRS02/BRS33) voordat de
     ontvanger het ziet
@@ -118,10 +121,10 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 323 declaratie
       | regel | retourcode | berichtklasse |
       | TR318 | 8214       | Declaratie    |
 
-    @TR319 @9319
+    @TR319 @0001
     Voorbeelden:
       | regel | retourcode | berichtklasse |
-      | TR319 | 9319       | Prestatie     |
+      | TR319 | 0001       | Header        |
 
     @TR321 @9321
     Voorbeelden:

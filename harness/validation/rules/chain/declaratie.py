@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from ....chain.records import minuten
 from ....standard.codes import MINUUT, UUR
-from ...message import Message
+from ...message import Message, parse_date
 from .. import rule
 
 
@@ -127,7 +127,7 @@ def tr321(m: Message, ctx):
         if t.volume is None or not p.debet or not past(p.eenheid, t.eenheid):
             continue
         allowed = minuten(t.volume, t.eenheid) * perioden(
-            t.frequentie, date.fromisoformat(p.begin), date.fromisoformat(p.end))
+            t.frequentie, parse_date(p.begin), parse_date(p.end))
         if minuten(p.volume, p.eenheid) > allowed:
             yield _el(p.element, "GeleverdVolume"), (
                 f"GeleverdVolume {p.volume} exceeds what toewijzing {t.nummer} allows for "
@@ -155,7 +155,7 @@ def _totaal(t):
     if t.volume is None or (t.frequentie != "6" and t.einddatum is None):
         return None
     n = 1 if t.frequentie == "6" else perioden(
-        t.frequentie, date.fromisoformat(t.ingangsdatum), date.fromisoformat(t.einddatum))
+        t.frequentie, parse_date(t.ingangsdatum), parse_date(t.einddatum))
     return minuten(t.volume, t.eenheid) * n
 
 

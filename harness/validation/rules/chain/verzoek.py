@@ -6,14 +6,29 @@ VerzoekAntwoord 2 (in onderzoek) keeps it open for one final answer.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from ....standard.codes import IN_ONDERZOEK
-from ...message import Message
+from ...message import Message, parse_date
 from .. import rule
-from ..inmessage import _overlaps
 
 LEGE_OMVANG_NA = "2020-12-31"  # TR375/TR412: from 2021 on, no Omvang without a product code
+
+
+def _overlaps(periods):
+    """Pairs of (element, start, end) lists that overlap, by product key; end None = open."""
+    by_key = defaultdict(list)
+    for key, el, start, end in periods:
+        by_key[key].append((start, end or date.max, el))
+    for items in by_key.values():
+        items.sort(key=lambda x: x[0])
+        latest_end, latest_el = None, None
+        for start, end, el in items:
+            if latest_end is not None and start <= latest_end:
+                yield el, latest_el
+            if latest_end is None or end > latest_end:
+                latest_end, latest_el = end, el
 
 
 def _referenties(m: Message):
@@ -69,7 +84,7 @@ def tr349(m: Message, ctx):
     TeWijzigenProduct): it holds the whole desired situation.
 
     Current: not deleted and not ended before the VOW's Dagtekening."""
-    day = m.dagtekening.isoformat()
+    day = m.dagtekening_text
     listed = {nummer for _, nummer in _gewijzigd(m)}
     missing = [t.nummer for t in ctx.state.toewijzingen_van(m.text(m.body, "Bsn"))
                if t.actueel(day) and t.nummer not in listed]
@@ -80,7 +95,7 @@ def tr349(m: Message, ctx):
 
 
 def _niet_actueel(m: Message, ctx, path: str):
-    day, bsn = m.dagtekening.isoformat(), m.text(m.body, "Bsn")
+    day, bsn = m.dagtekening_text, m.text(m.body, "Bsn")
     for p in m.all(path, m.get(m.body, "Verzoek")):
         nummer = m.text(p, "ToewijzingNummer")
         t = ctx.state.toewijzing(nummer)
@@ -106,7 +121,7 @@ def tr351(m: Message, ctx):
 def tr357(m: Message, ctx):
     """A GewensteIngangsdatum on or before the Dagtekening equals the Ingangsdatum of the
     toewijzing being changed."""
-    day = m.dagtekening.isoformat()
+    day = m.dagtekening_text
     for p, t in _te_wijzigen(m, ctx):
         gewenst = m.text(p, "GewensteIngangsdatum")
         if gewenst <= day and gewenst != t.ingangsdatum:
@@ -142,7 +157,7 @@ def tr361(m: Message, ctx):
 
 
 def _d(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return parse_date(text) if text else None
 
 
 @rule("TR373", "chain", "9373", "317")
