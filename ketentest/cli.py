@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from harness.standard.sample import to_bytes
 from harness.standard.xsd import xsd_files
 from harness.validation import (RULES, Context, DirectorySchemas, Level, RuleError, SchemaError,
                                 Verdict, judge, judge_file, validate_options)
-from harness.validation.retour import answer
+from harness.validation.findings import unreadable
 
 from . import __version__
 
@@ -31,8 +32,11 @@ LEVEL_MEANING = {
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="ketentest")
-def main():
+@click.pass_context
+def main(ctx):
     """ketentest: conformance harness and mock exchange for iWmo / iJw 3.2."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any value turns colour off
+        ctx.color = False
 
 
 def _schemas(folder: str | None):
@@ -44,6 +48,13 @@ def _schemas(folder: str | None):
         raise click.UsageError(str(e)) from None
 
 
+def _meaning(v: Verdict) -> str:
+    if any(f.rule == "XML-SIZE" for f in v.findings):  # refused for its size, unread
+        return ("too large: the exchange refuses it before reading it (IB007), no retour "
+                "message")
+    return f"level {v.level.value}: {LEVEL_MEANING[v.level]}"
+
+
 def _print_text(v: Verdict) -> None:
     what = f"{v.message} ({v.release})" if v.message else "unknown message"
     if v.accepted:
@@ -51,7 +62,7 @@ def _print_text(v: Verdict) -> None:
         _print_not_assessed(v)
         return
     click.echo(f"{click.style('✘ rejected', fg='red', bold=True)}  {what}  {v.file}")
-    click.echo(click.style(f"  level {v.level.value}: {LEVEL_MEANING[v.level]}", fg="yellow"))
+    click.echo(click.style(f"  {_meaning(v)}", fg="yellow"))
     if v.retourcodes:
         click.echo(f"  retourcodes: {' '.join(v.retourcodes)}")
     for f in v.findings:
@@ -63,8 +74,23 @@ def _print_text(v: Verdict) -> None:
 
 def _print_not_assessed(v: Verdict) -> None:
     if v.not_assessed:
-        click.echo(click.style(f"  not assessed without a regio profile: "
+        click.echo(click.style(f"  not assessed without a regio profile (--profile): "
                                f"{', '.join(v.not_assessed)}", dim=True))
+
+
+def _profile_products(ctx, param, value):
+    """--profile NAME|FILE: the regio's contract (products and tariffs) for TR381 / TR418."""
+    if value is None:
+        return None
+    from harness.profiles import ProfileError, builtin, load_profile
+    try:
+        if value.endswith((".yaml", ".yml")) or "/" in value:
+            profile = load_profile(value)
+        else:
+            profile = builtin(value)
+    except (KeyError, OSError, ProfileError) as e:
+        raise click.BadParameter(str(e.args[0]) if isinstance(e, KeyError) else str(e)) from None
+    return profile.products()  # both standards: their ProductCategorie codes differ
 
 
 def _parse_today(ctx, param, value):
@@ -74,7 +100,7 @@ def _parse_today(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-@main.command()
+@main.command(short_help="Say what a receiver would answer to each message file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "rapport"]), default="text",
               show_default=True, help="text for people, json: one object per file per line, "
                                       "rapport: the Validatiemodule's Rapport XML per file.")
@@ -88,20 +114,29 @@ def _parse_today(ctx, param, value):
               help="The receiver's system date for TR135 (default: today).")
 @click.option("--retour-dir", type=click.Path(file_okay=False),
               help="Write the answer a receiver would send for each heen file: <stem>-retour.xml "
-                   "(a retour message, or the 325 for a 323).")
+                   "(a retour message, or the 325 for a 323); a second file of the same name "
+                   "gets <stem>-retour-2.xml.")
+@click.option("--profile", "products", callback=_profile_products, metavar="NAME|FILE",
+              help="A regio profile (built-in name or YAML file): its products and tariffs "
+                   "let TR381 and TR418 be judged.")
 @click.option("--chain", is_flag=True,
               help="The FILEs are one chain between one gemeente and one aanbieder, in order: "
                    "judge each also by the cross-message rules against the earlier accepted ones.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-def validate(fmt, schema_dir, xslt_path, today, retour_dir, chain, files):
-    """Say what a receiver would answer to each FILE (exit 0 all accepted, 1 any rejected)."""
+def validate(fmt, schema_dir, xslt_path, today, retour_dir, products, chain, files):
+    """Say what a receiver would answer to each FILE.
+
+    Exit 0 when all are accepted, 1 when any is rejected, 2 on a usage or read error."""
+    from .answers import AnswerWriter
+
     schemas = _schemas(schema_dir)
     try:
         official = validate_options.official_rules(xslt_path)
     except validate_options.XsltError as e:
         raise click.UsageError(str(e)) from None
     state = ChainState() if chain else None
-    context = Context(today=today, state=state)
+    context = Context(today=today, state=state, products=products)
+    writer = AnswerWriter(Path(retour_dir), today) if retour_dir else None
     counts = {"accepted": 0, "rejected": 0, "unreadable": 0}
     for name in files:
         try:
@@ -111,29 +146,37 @@ def validate(fmt, schema_dir, xslt_path, today, retour_dir, chain, files):
             else:
                 verdict = judge_file(name, schemas, context, official=official)
         except OSError as e:
-            click.echo(f"ketentest: cannot read {name}: {e.strerror or e}", err=True)
-            counts["unreadable"] += 1
-            continue
+            error = f"cannot read {name}: {e.strerror or e}"
         except SchemaError as e:
             raise click.UsageError(str(e)) from None
         except RuleError as e:
-            click.echo(f"ketentest: {name}: {e} (a defect in ketentest: please report it)", err=True)
+            error = f"{name}: {e} (a defect in ketentest: please report it)"
+        else:
+            error = None
+        if error:
+            click.echo(f"ketentest: {error}", err=True)
+            if fmt == "json":  # one object per FILE, also for one that could not be judged
+                click.echo(json.dumps(unreadable(name, error), ensure_ascii=False))
             counts["unreadable"] += 1
             continue
         if state is not None:
             state.record(verdict)
         counts["accepted" if verdict.accepted else "rejected"] += 1
+        written = writer.write(verdict) if writer else None
         if fmt == "json":
-            click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
+            out = verdict.as_dict()
+            if written:
+                out["retour"] = written.as_dict()
+            click.echo(json.dumps(out, ensure_ascii=False))
         elif fmt == "rapport":
             click.echo(validate_options.rapport_text(verdict), nl=False)
         else:
             _print_text(verdict)
-            if validate_options.judged_by(verdict, official):
-                click.echo(click.style(f"  {validate_options.judged_by(verdict, official)}",
-                                       dim=True))
-        if retour_dir:
-            _write_answer(verdict, Path(retour_dir), today, quiet=fmt != "text")
+            judged_by = validate_options.judged_by(verdict, official)
+            if judged_by:
+                click.echo(click.style(f"  {judged_by}", dim=True))
+            if written:
+                click.echo(click.style(f"  {written.text()}", dim=True))
     if fmt == "text" and len(files) > 1:
         click.echo(f"\n{len(files)} files: {counts['accepted']} accepted, "
                    f"{counts['rejected']} rejected"
@@ -141,22 +184,10 @@ def validate(fmt, schema_dir, xslt_path, today, retour_dir, chain, files):
     sys.exit(2 if counts["unreadable"] else 1 if counts["rejected"] else 0)
 
 
-def _write_answer(verdict: Verdict, folder: Path, today: date, quiet: bool) -> None:
-    root = answer(verdict, verdict.rel, today) if verdict.rel else None
-    if root is None:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(verdict.file).stem if verdict.file != "<stdin>" else "stdin"
-    target = folder / f"{stem}-retour.xml"
-    target.write_bytes(to_bytes(root))
-    if not quiet:
-        click.echo(click.style(f"  answer written: {target}", dim=True))
-
-
 CATEGORY = {"xslt": "in-message (0001)", "extern": "external data", "chain": "cross-message"}
 
 
-@main.command()
+@main.command(short_help="List the rules ketentest judges.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def rules(fmt):
@@ -181,7 +212,7 @@ def rules(fmt):
     click.echo(f"\n{len(rows)} rules")
 
 
-@main.command()
+@main.command(short_help="List the message catalogue.")
 @click.option("--release", "release_name", type=click.Choice(list(RELEASES)),
               help="Only this release.")
 def messages(release_name):
@@ -195,21 +226,38 @@ def messages(release_name):
                        f"{m.receiver:9}  partner {partner:7}  {m.title}")
 
 
-@main.command()
+@main.command(short_help="Print a message a receiver accepts.")
 @click.argument("message")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="The message's Dagtekening (default: today).")
-@click.option("--seed", type=int, help="Build the same message every time.")
-def example(message, today, seed):
+@click.option("--seed", type=int, help="Build the same message every time (each seed has its "
+              "own ToewijzingNummers).")
+@click.option("--afzender", metavar="CODE", help="The sender's party code (a session's "
+              "gemeentecode or AGB code).")
+@click.option("--ontvanger", metavar="CODE", help="The receiver's party code.")
+def example(message, today, seed, afzender, ontvanger):
     """Print a realistic MESSAGE that a receiver accepts (e.g. WMO301, JW325, iwmo-3.2:305)."""
     try:
         rel, msg = find_message(message)
     except KeyError as e:
         raise click.UsageError(str(e.args[0])) from None
-    click.echo(to_bytes(factories.bericht(rel, msg.id, today=today, seed=seed)).decode(), nl=False)
+    codes = {}
+    for option, role, code in (("--afzender", msg.sender, afzender),
+                               ("--ontvanger", msg.receiver, ontvanger)):
+        if code is None:
+            continue
+        digits = 4 if role == "gemeente" else 8
+        if not (code.isdigit() and len(code) == digits):
+            what = "gemeentecode" if role == "gemeente" else "AGB code"
+            raise click.BadParameter(f"a {msg.name} goes from the {msg.sender} to the "
+                                     f"{msg.receiver}: {option} is the {role}'s {what}, "
+                                     f"{digits} digits; got {code!r}", param_hint=option)
+        codes[role] = code
+    click.echo(to_bytes(factories.bericht(rel, msg.id, today=today, seed=seed, **codes)).decode(),
+               nl=False)
 
 
-@main.command()
+@main.command(short_help="Write ketentest's own XSDs of a release.")
 @click.option("--release", "release_name", type=click.Choice(list(RELEASES)), required=True)
 @click.option("--out", type=click.Path(file_okay=False), required=True,
               help="Folder to write basisschema.xsd and one XSD per message into.")
@@ -223,7 +271,7 @@ def schemas(release_name, out):
     click.echo(f"wrote {len(files)} schemas to {folder}")
 
 
-@main.command()
+@main.command(short_help="Run the mock exchange.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="0: any free port (the URL printed says which).")
@@ -237,18 +285,27 @@ def schemas(release_name, out):
                    "WSDL at /ggk?wsdl names {URL}/ggk. Default: the address of each request.")
 def serve(host, port, database, admin_token, public_url):
     """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
-    import secrets
-
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
     from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
 
-    token = admin_token or secrets.token_urlsafe(32)
-    app = create_app(Config(database=database, admin_token=token, public_url=public_url))
-    server = make_server(host, port, app, threaded=True)
+    _ready(None, None, database)
+    # no token given: the one generated at this database's first start stays valid
+    app = create_app(Config(database=database, admin_token=admin_token, public_url=public_url))
+    generated = app.extensions.get("ketentest.generated_admin_token")
+    server = make_server(host, port, app, threaded=True,
+                         request_handler=WSGIRequestHandler if _colour(sys.stderr)
+                         else _plain_log(WSGIRequestHandler))
     click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
                f"(database {database})")
-    click.echo(f"admin token: {token}")
+    if admin_token:
+        click.echo(f"admin token: {admin_token}")
+    elif generated:
+        click.echo(f"admin token: {generated} (new; kept across restarts on this database, "
+                   "stored hashed)")
+    else:
+        click.echo("admin token: the one printed at this database's first start (kept; "
+                   "--admin-token or KETENTEST_ADMIN_TOKEN sets another)")
     click.echo("API: /openapi.json; stop with Ctrl-C", nl=True)
     sys.stdout.flush()
     try:
@@ -259,7 +316,36 @@ def serve(host, port, database, admin_token, public_url):
         server.server_close()
 
 
-@main.command(name="run")
+def _ready(exchange: str | None, admin_token: str | None, database: str | None) -> None:
+    """An exchange that does not answer or a database that does not open: one sentence on
+    stderr and exit status 2, no traceback."""
+    from . import preflight
+
+    try:
+        if exchange:
+            preflight.exchange(exchange, admin_token)
+        if database:
+            preflight.database(database)
+    except preflight.NotReady as e:
+        click.echo(f"ketentest: {e}", err=True)
+        sys.exit(2)
+
+
+def _colour(stream) -> bool:
+    """Colour codes only for a terminal, and not when NO_COLOR is set."""
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _plain_log(handler):
+    """werkzeug's request log without its colour codes (for a file, a pipe, or NO_COLOR)."""
+    class PlainLog(handler):
+        def log(self, type, message, *args):
+            super().log(type, message, *(click.unstyle(a) if isinstance(a, str) else a
+                                         for a in args))
+    return PlainLog
+
+
+@main.command(name="run", short_help="Run the chain scenarios against a system.")
 @click.argument("features", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--sut", type=click.Choice(["none", "aanbieder", "gemeente"]), default="none",
               show_default=True, help="The system under test; the harness plays the other "
@@ -291,8 +377,13 @@ def serve(host, port, database, admin_token, public_url):
 @click.option("--cucumberjson", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML certificate.")
+@click.option("--system", metavar="NAME", help="The system under test's name, for the "
+              "certificate.")
+@click.option("--vendor", metavar="NAME", help="Its vendor, for the certificate.")
+@click.option("--system-version", metavar="V", help="Its version, for the certificate.")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
-                timeout, werkdag, interactive, database, junitxml, cucumberjson, html):
+                timeout, werkdag, interactive, database, junitxml, cucumberjson, html, system,
+                vendor, system_version):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -310,11 +401,12 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
         interactive = sut != "none" and not triggers and sys.stdin.isatty()
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
-                         database, junitxml, cucumberjson, html)
+                         database, junitxml, cucumberjson, html, system, vendor,
+                         system_version)
     sys.exit(run(options))
 
 
-@main.command()
+@main.command(short_help="Play chains between two simulated parties.")
 @click.argument("chains", nargs=-1, type=click.Choice(["toewijzing", "levering", "verzoek",
                                                         "wijziging", "declaratie"]))
 @click.option("--profile", default="regio-accepteert", show_default=True, metavar="P",
@@ -332,6 +424,7 @@ def simulate(chains, profile, release, today, exchange, admin_token):
 
     if exchange and not admin_token:
         raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
+    _ready(exchange, admin_token, None)
     run = Run(exchange=exchange, admin_token=admin_token, release=release, profile=profile,
               today=today)
     try:
@@ -346,7 +439,7 @@ def simulate(chains, profile, release, today, exchange, admin_token):
         run.stop()
 
 
-@main.command()
+@main.command(short_help="List the steps a scenario can use.")
 def steps():
     """List the steps a scenario can use, with what each does."""
     from .steps.listing import step_listing

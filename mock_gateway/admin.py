@@ -149,3 +149,19 @@ def journal(session_id):
         return jsonify({"session": session_json(s, session), "messages": [entry_json(m) for m in rows]})
 
 
+MAX_SHARE_DAYS = 365
+
+
+@bp.post("/api/sessions/<session_id>/share")
+@admin_required
+def share(session_id):
+    """{"days": N} (default 30): a signed read-only link to the session's web pages, for
+    anyone, without a token, for N days (a certificate links its messages through it)."""
+    from . import web
+
+    days = json_object().get("days", 30)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SHARE_DAYS:
+        raise _bad(f"days must be a whole number from 1 to {MAX_SHARE_DAYS}.")
+    with reading(exchange().engine) as s:
+        find_session(s, session_id)
+    return jsonify(web.share(session_id, days)), 201

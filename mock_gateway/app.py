@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from . import admin, ggk, journal, mailbox, openapi, sessions
+from . import admin, ggk, journal, mailbox, openapi, sessions, web
 from .auth import new_token
 from .chains import ChainCache
 from .config import Config
@@ -72,7 +72,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
         ex.pusher.kick()
     app.extensions["ketentest"] = ex
     app.extensions["ketentest.generated_admin_token"] = generated
-    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, openapi.bp):
+    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, openapi.bp,
+                      web.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(ApiError)
@@ -81,6 +82,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
+        if web.is_page(request.path):  # a person's browser: a page, not JSON
+            return web.error_page(e)
         code = (e.name or "error").upper().replace(" ", "_")
         return jsonify({"code": code, "message": e.description}), e.code
 

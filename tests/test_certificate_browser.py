@@ -73,15 +73,15 @@ def test_a_run_with_a_failure_reads_as_failed_with_the_failure_first(browser, ce
     page, errors = opened(browser, certificate, 1280)
     banner = page.locator(".verdict")
     assert "nok" in banner.get_attribute("class")
-    assert banner.inner_text().startswith("1 scenario(s) failed: 6 passed, 1 failed")
+    assert "1 scenario(s) failed: 6 passed, 1 failed" in banner.inner_text()
     assert page.evaluate("getComputedStyle(document.querySelector('.verdict')).backgroundColor") \
         == "rgb(251, 228, 228)"  # red, not the green of a passed run
 
-    first = page.locator("details").first
+    first = page.locator("details.scenario").first
     assert first.get_attribute("open") is not None  # a failure is shown open
     text = first.inner_text()
     assert "eigen-keten" in text and "undefined step" in text
-    chains = [s.split()[1] for s in page.locator("details summary").all_inner_texts()]
+    chains = [s.split()[1] for s in page.locator("details.scenario > summary").all_inner_texts()]
     assert chains == ["eigen-keten"] + ["301-302"] * 6  # failures first, then chain by chain
     assert errors == []
     keep(page, certificate, "certificate-1280.png")
@@ -116,23 +116,53 @@ def test_numbers_line_up_under_their_headings(browser, certificate):
         assert abs(heading - number) < 2
 
 
-def test_a_scenarios_messages_open_with_their_verdicts_and_permalinks(browser, certificate):
-    page, _ = opened(browser, certificate, 1280)
-    scenario = page.locator("details").nth(1)
+def test_every_message_opens_offline_after_its_exchange_stopped(browser, certificate):
+    """The run's embedded exchange is gone (and its temporary journal removed): each message's
+    link opens its verdict and XML from the file itself."""
+    page, errors = opened(browser, certificate, 1280)
+    scenario = page.locator("details.scenario").nth(1)
     assert scenario.get_attribute("open") is None
-    scenario.locator("summary").click()
+    scenario.locator(":scope > summary").click()
     messages = scenario.locator("tr.msg")
     assert messages.count() >= 2 and messages.first.is_visible()
     assert "WMO301" in messages.first.inner_text()
-    link = messages.first.locator("a").get_attribute("href")
-    assert "/api/messages/" in link and link.endswith("/verdict")
+    links = [a.get_attribute("href") for a in scenario.locator("tr.msg a").all()]
+    assert all(link.startswith("#m-") for link in links)  # nothing on a server that is gone
+    scenario.locator("tr.msg").nth(1).get_by_role("link", name="verdict and XML").click()
+    shown = page.locator("details.message[open]")
+    assert shown.count() == 1 and shown.is_visible()
+    assert shown.locator("summary").inner_text().startswith("WMO302 #2: accepted")
+    assert "<wmo302:Bericht" in shown.locator("pre.xml").inner_text()
+    assert errors == []
+    keep(page, certificate, "certificate-message-1280.png")
+
+
+def test_it_names_what_it_certifies_and_its_id_is_the_digest_of_its_record(browser, certificate):
+    import hashlib
+    import json
+
+    from ketentest import __version__
+
+    page, _ = opened(browser, certificate, 1280)
+    assert page.locator("h1").inner_text() == "ketentest self-test"  # --sut none certifies none
+    info = {r.locator("th").inner_text(): r.locator("td").inner_text()
+            for r in page.locator("table.info tr").all()}
+    assert info["ketentest"] == __version__ and info["release"] == "iwmo-3.2"
+    assert info["scenario files"].startswith("2 file(s), SHA-256 ")
+    text = page.locator("script#run-record").evaluate("el => el.textContent")
+    assert info["certificate id"].split()[0] == hashlib.sha256(text.encode()).hexdigest()
+    record = json.loads(text)
+    codes = [s["codes"] for s in record["scenarios"] if s["status"] != "skipped" and s["codes"]]
+    assert codes and all(set(c) == {"gemeente", "aanbieder"} for c in codes)
+    sessions = page.locator("details.scenario .session").all_inner_texts()
+    assert any(codes[0]["aanbieder"] in s for s in sessions)
 
 
 def test_on_a_phone_only_the_message_tables_scroll(browser, certificate):
     page, errors = opened(browser, certificate, 360)
-    page.locator("details").nth(1).locator("summary").click()
+    page.locator("details.scenario").nth(1).locator(":scope > summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no page-wide scroll
-    wide = page.locator("details").nth(1).locator(".wide")
+    wide = page.locator("details.scenario").nth(1).locator(".wide")
     assert wide.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls in place
     assert errors == []
     keep(page, certificate, "certificate-360.png")

@@ -153,8 +153,10 @@ def test_validate_chain_per_the_contract(tmp_path):
     # the same file again: the same start (TR074) and the same identification (TR056)
     assert lines[2]["level"] == "rules" and sorted(lines[2]["retourcodes"]) == ["9056", "9074"]
     assert {f["rule"] for f in lines[2]["findings"]} == {"TR056", "TR074"}
-    assert set(lines[2]) == {"file", "message", "release", "accepted", "level", "retourcodes",
-                             "findings"}
+    # the contract's keys, then what was not assessed and (with --retour-dir) the answer file
+    assert list(lines[2]) == ["file", "message", "release", "accepted", "level", "retourcodes",
+                              "findings", "not_assessed", "retour"]
+    assert lines[2]["retour"] == {"file": str(out / "03-wmo305-retour.xml"), "replaced": False}
     retour = etree.parse(str(out / "03-wmo305-retour.xml"))
     assert "9074" in [c.text for c in retour.iter("{*}RetourCode")]
     # without --chain every file is judged on its own: the repeat is accepted

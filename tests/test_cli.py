@@ -9,7 +9,8 @@ from ketentest.cli import main
 from harness.factories import bericht, to_bytes
 from harness.standard import release
 
-CONTRACT_KEYS = ["file", "message", "release", "accepted", "level", "retourcodes", "findings"]
+CONTRACT_KEYS = ["file", "message", "release", "accepted", "level", "retourcodes", "findings",
+                 "not_assessed"]
 
 
 def run(*args, input=None):

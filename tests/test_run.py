@@ -4,6 +4,7 @@ deliberately faulty systems under test that fail the right scenarios naming the 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,13 +70,20 @@ def test_cucumber_json_has_every_scenario_and_step(self_test):
 def test_certificate_shows_chains_messages_and_rule_coverage(self_test):
     _, tmp = self_test
     html = (tmp / "certificate.html").read_text()
-    assert "All scenarios passed" in html
+    assert "<h1>ketentest self-test</h1>" in html  # both parties simulated: no certificate
+    assert f"all {SCENARIOS} scenarios passed" in html
     assert "iwmo-3.2" in html and "journal.db" in html
     for chain in ("301-302", "323-325", "termijnen"):
         assert f"<b>{chain}</b>" in html
-    assert "/api/messages/" in html and "/verdict" in html  # permalinks into the journal
+    # the embedded exchange is gone: the evidence is in the file, the kept journal is named
+    assert "ketentest serve --database journal.db" in html and "on the exchange" not in html
+    assert html.count('class=message id="m-') > 2 * SCENARIOS
     assert "WMO325" in html and "rejected: TR019" in html  # a message's verdict
-    assert "<code>TR019</code>" in html and "<code>9019</code>" in html  # coverage table
+    coverage = html.split("<h2>Rule coverage</h2>")[1].split("<h2>")[0]
+    # one row per rule: TR019 with its retourcode, not a second row for 9019
+    assert coverage.count("<code>TR019</code>") == 1
+    assert "<tr><td><code>TR019</code></td><td><code>9019</code></td>" in coverage
+    assert coverage.count("<code>9019</code>") == 1
 
 
 def test_the_kept_journal_holds_every_message_with_its_verdict(self_test):
@@ -173,7 +181,11 @@ def run_against(sut: FakeSut, tmp_path: Path, tags: str, *extra: str) -> tuple[i
 
 def test_a_correct_aanbieder_passes_what_it_can_play(tmp_path):
     code, results = run_against(FakeSut("aanbieder"), tmp_path,
-                                "not @termijnen and not @certificering")
+                                "not @termijnen and not @certificering", "--html",
+                                "c.html", "--system", "ZorgECD", "--vendor", "Acme BV",
+                                "--system-version", "4.2")
+    html = (tmp_path / "c.html").read_text()
+    assert "<h1>Certificate: ZorgECD 4.2 (Acme BV) as aanbieder</h1>" in html
     assert results["De aanbieder start de zorg"][0] == "passed"
     assert results["Een correctie: credit en een nieuwe debet in de volgende maand"][0] == "passed"
     # a scenario about a faulty start needs the aanbieder simulated: skipped, saying why
@@ -187,8 +199,10 @@ def test_a_correct_aanbieder_passes_what_it_can_play(tmp_path):
 
 def test_an_aanbieder_starting_on_a_toewijzing_it_never_got_fails_on_tr019(tmp_path):
     sut = FakeSut("aanbieder", faults={"305": set_text("ToewijzingNummer", lambda t: "424242")})
-    code, results = run_against(sut, tmp_path, "@305-306")
+    code, results = run_against(sut, tmp_path, "@305-306", "--html", "c.html", "--system",
+                                "ZorgECD")
     assert code == 1
+    assert "<h1>Not certified: ZorgECD as aanbieder</h1>" in (tmp_path / "c.html").read_text()
     status, error = results["De aanbieder start de zorg"]
     assert status == "failed" and "TR019" in error and "9019" in error
 
@@ -244,3 +258,17 @@ def test_a_failing_trigger_command_fails_the_scenario_naming_it(tmp_path):
     assert done.returncode == 1
     # the command saw the session's token in its environment, so `test -z` failed
     assert 'trigger sessie: `test -z "$KETENTEST_TOKEN"` exited 1' in done.stderr
+
+
+def test_a_temporary_journal_is_removed_after_the_run(tmp_path):
+    """Without --database the embedded exchange's journal lives in a temporary folder that the
+    run removes (the certificate holds every message and verdict)."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    done = subprocess.run([sys.executable, "-m", "ketentest", "run", "--tags", "@TR019",
+                           "--today", TODAY, "--html", "c.html"], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=600,
+                          env={**os.environ, "TMPDIR": str(temp)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert list(temp.iterdir()) == []
+    assert "rejected: TR019" in (tmp_path / "c.html").read_text()

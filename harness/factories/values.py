@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import re
+import secrets
 import string
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -24,14 +25,25 @@ fake = Faker("nl_NL")  # draws from faker's shared generator, seeded by factory.
 
 _ALNUM = string.ascii_uppercase + string.digits
 _FIRST_NUMBER = 100_001
-_numbers = itertools.count(_FIRST_NUMBER)
+_BLOCK = 100_000  # numbers a seed hands out before it would reach the next seed's
+_BLOCKS = 9_000  # LDT_Nummer goes up to 999999999
+
+
+def _first_number(seed: int | None) -> int:
+    """Where a seed's ToewijzingNummers start: each seed its own block, so messages built with
+    different seeds (or in different processes, without one) do not share numbers."""
+    block = secrets.randbelow(_BLOCKS) if seed is None else seed % _BLOCKS
+    return _FIRST_NUMBER + block * _BLOCK
+
+
+_numbers = itertools.count(_first_number(None))
 
 
 def reseed(seed: int) -> None:
     """Make the following builds repeatable: same seed, same messages."""
     global _numbers
     factory.random.reseed_random(seed)
-    _numbers = itertools.count(_FIRST_NUMBER)
+    _numbers = itertools.count(_first_number(seed))
 
 
 # ---------------------------------------------------------------- identifications

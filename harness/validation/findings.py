@@ -107,4 +107,12 @@ class Verdict:
             "accepted": self.accepted, "level": self.level.value,
             "retourcodes": self.retourcodes,
             "findings": [f.as_dict() for f in self.findings],
+            "not_assessed": list(self.not_assessed),
         }
+
+
+def unreadable(file: str, error: str) -> dict:
+    """The validate contract's object for a file that could not be read at all: no level
+    (it was never judged), the reason in `error`."""
+    return {"file": file, "message": None, "release": None, "accepted": False, "level": None,
+            "retourcodes": [], "findings": [], "not_assessed": [], "error": error}

@@ -52,6 +52,30 @@ def _parser() -> etree.XMLParser:
                            remove_blank_text=True)
 
 
+# how common non-XML files start: advice about escaping & would not help their senders
+_MAGIC = {b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or an Office document)",
+          b"\x1f\x8b": "a gzip archive", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+          b"GIF8": "a GIF image", b"\xd0\xcf\x11\xe0": "an old Office document",
+          b"{": "JSON", b"[": "JSON"}
+
+
+def _not_xml(data: bytes) -> str | None:
+    """Why `data` (which did not parse) is no XML text at all, or None when it looks like XML
+    that is broken somewhere (then the parser's own message fits)."""
+    head = data[:4096].lstrip()
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            return (f"The file is not XML: it starts like {what}. Give the message's XML file "
+                    "itself (an iWmo/iJw message starts with '<?xml' or '<').")
+    if b"\x00" in head:
+        return ("The file is not XML text: it holds NUL bytes, as binary data does (or it is "
+                "UTF-16). Give the message's XML file itself, saved as UTF-8.")
+    if not head.startswith(b"<"):
+        return ("The file does not start with an XML element: an iWmo/iJw message starts with "
+                "'<?xml' or '<'. Is this the message's XML file?")
+    return None
+
+
 def too_large(size: int, max_bytes: int = MAX_BYTES) -> Finding:
     return Finding("XML-SIZE", Level.XML, "/",
                    f"The message is {size:,} bytes, more than the {max_bytes:,} bytes (25 MB) an "
@@ -80,6 +104,9 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> Intake:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as e:
+        not_xml = _not_xml(data)
+        if not_xml:
+            return _refuse("XML-SYNTAX", not_xml, 1)
         line, col = (e.position or (None, None))
         rule = "XML-ENCODING" if "UTF-8" in str(e) or "encoding" in str(e).lower() else "XML-SYNTAX"
         where = f" at line {line}, column {col}" if line else ""

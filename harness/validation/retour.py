@@ -49,6 +49,20 @@ def answer(verdict: Verdict, rel: Release, today: date, identificatie: str | Non
     return root
 
 
+def no_answer(verdict: Verdict) -> str | None:
+    """Why a judged message gets no retour message or 325 (None: it gets one). Pure: the
+    same reasons `answer` follows."""
+    if verdict.level in (Level.XML, Level.XSD) or verdict.view is None:
+        return (f"refused at level {verdict.level.value}: the exchange does not deliver it, so "
+                "no receiver answers it")
+    msg, rel = verdict.definition, verdict.rel
+    if msg.kind == "retour" or msg.id == "325":
+        return f"a {msg.name} is itself an answer: it gets none"
+    if not (msg.id == "323" or (msg.partner and rel.messages[msg.partner].kind == "retour")):
+        return f"a {msg.name} has no retour message in the standard"
+    return None
+
+
 def _codes_by_class(verdict: Verdict, rel: Release, msg: MessageDef) -> dict:
     """Findings grouped by the berichtklasse (or the Header) they were found in."""
     out: dict = {}

@@ -14,6 +14,8 @@ import pytest
 
 from harness.standard.registry import DEFAULT
 
+from .. import preflight
+from .features import check as check_features
 from .record import Recorder
 
 FEATURES = Path(__file__).resolve().parents[1] / "features"  # the shipped library
@@ -38,13 +40,18 @@ class RunOptions:
     junitxml: Path | None = None
     cucumberjson: Path | None = None
     html: Path | None = None
+    system: str | None = None  # the system under test, as the certificate names it
+    vendor: str | None = None
+    system_version: str | None = None
 
 
 def pytest_args(o: RunOptions) -> list[str]:
-    args = [str(SUITE), "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:randomly",
+    # pytest's own terminal output is off: ketentest prints one line per scenario and one
+    # summary (its collection errors are kept by the Recorder and printed by run())
+    args = [str(SUITE), "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:terminal",
             "--rootdir", str(SUITE.parent), "-c", os.devnull, "-o", "console_output_style=classic",
             "-W", "ignore::pytest.PytestUnknownMarkWarning",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--tb=no", "-rN",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning",
             "--ketentest-sut", o.sut, "--ketentest-release", o.release,
             "--ketentest-profile", o.profile, "--ketentest-timeout", str(o.timeout)]
     for flag, value in (("--ketentest-exchange", o.exchange), ("--ketentest-werkdag", o.werkdag),
@@ -69,12 +76,26 @@ def run(o: RunOptions, out=sys.stderr) -> int:
     if missing:
         out.write(f"ketentest run: no such feature file or folder: {missing[0]}\n")
         return 2
+    try:  # an exchange that is not there is one sentence, not a traceback per scenario
+        if o.exchange:
+            preflight.exchange(o.exchange, o.admin_token)
+        elif o.database:
+            preflight.database(o.database)
+    except preflight.NotReady as e:
+        out.write(f"ketentest run: {e}\n")
+        return 2
+    problems = check_features(o.features)
+    if problems:
+        out.write("ketentest run: a feature file does not parse:\n"
+                  + "".join(f"  {p}\n" for p in problems))
+        return 2
     os.environ["KETENTEST_FEATURES"] = os.pathsep.join(str(p.resolve()) for p in o.features)
     recorder = Recorder(out)
     code = pytest.main(pytest_args(o), plugins=[recorder])
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR,
-                pytest.ExitCode.INTERRUPTED):
-        out.write("ketentest run: the scenarios could not be read or run (see above)\n")
+                pytest.ExitCode.INTERRUPTED) or recorder.collect_errors:
+        out.write("ketentest run: the scenarios could not be read or run"
+                  + "".join(f"\n  {e}" for e in recorder.collect_errors) + "\n")
         return 2
     if not recorder.scenarios:
         out.write("ketentest run: no scenario to run"
@@ -82,6 +103,7 @@ def run(o: RunOptions, out=sys.stderr) -> int:
         return 2
     write_reports(recorder, o, out)
     c = recorder.counts()
-    out.write(f"{len(recorder.scenarios)} scenarios: {c['passed']} passed, {c['failed']} failed, "
+    n = len(recorder.scenarios)
+    out.write(f"{n} scenario{'' if n == 1 else 's'}: {c['passed']} passed, {c['failed']} failed, "
               f"{c['skipped']} skipped\n")
     return 1 if c["failed"] else 0

@@ -19,6 +19,7 @@ class EmbeddedExchange:
         self.database = Path(database)
         self.admin_token = secrets.token_urlsafe(24)
         app = create_app(Config(database=str(self.database), admin_token=self.admin_token))
+        self._engine = app.extensions["ketentest"].engine
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
         self._server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -29,6 +30,10 @@ class EmbeddedExchange:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def engine_dispose(self) -> None:
+        """Close the database's connections (so its file may be removed)."""
+        self._engine.dispose()
 
     def __enter__(self) -> "EmbeddedExchange":
         return self

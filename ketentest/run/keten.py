@@ -243,6 +243,13 @@ class Keten:
         the time limit."""
         started = time.monotonic()
         deadline, werkdagen = started + self.timeout, 0
+        try:
+            return self._wait(match, how, what, from_sut, started, deadline, werkdagen)
+        finally:
+            if from_sut and self.sut_driver is not None:
+                self.sut_driver.waited()
+
+    def _wait(self, match, how, what, from_sut, started, deadline, werkdagen) -> Exchanged:
         while True:
             self.refresh()
             found = self._find(match, how)
@@ -258,6 +265,8 @@ class Keten:
                 waited = f" within {self.timeout:g} s" if from_sut else ""
                 raise ChainFailure(f"expected {what}, but none came{waited}. "
                                    f"The chain so far: {self.story()}")
+            if self.sut_driver is not None:
+                self.sut_driver.waiting(self, what, deadline - time.monotonic())
             if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
                 werkdagen += 1  # the system takes its time: so does the session's clock
                 self.set_today(self.profile.kalender.add_werkdagen(self.today, 1))

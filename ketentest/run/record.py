@@ -16,7 +16,9 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from .keten import Exchanged
 
-RULE_TAG = re.compile(r"^(TR\d{3}|OP\d{3}|[0-9]{4}|[A-Z]\d{3})$")  # TR019, 9019, 8001, S329
+RULE_TAG = re.compile(r"^(TR\d{3}|OP\d{3}|C[DS]\d{3}|[0-9]{4}|[A-Z]\d{3})$")  # TR019, 9019, S329
+CHAIN_TAG = re.compile(r"^\d{3}-\d{3}$")  # @301-302: the chain a scenario belongs to
+MAX_XML = 500_000  # characters of a message kept in the certificate (the rest: on the exchange)
 
 
 @dataclass
@@ -42,6 +44,13 @@ class MessageRecord:
     refusal: str | None
     permalink: str
     termijn: dict | None
+    id: str = ""
+    sender_code: str = ""
+    receiver_code: str | None = None
+    level: str | None = None
+    findings: list[dict] = field(default_factory=list)
+    xml: str | None = None  # the message as sent (cut at MAX_XML characters)
+    page: str = ""  # the exchange's web page of the message
 
     @property
     def verdict_text(self) -> str:
@@ -60,11 +69,19 @@ class MessageRecord:
     def of(cls, e: Exchanged) -> "MessageRecord":
         v = e.verdict or {}
         refusal = e.entry.get("refusal")
+        try:
+            xml = e.client.xml(e.id).decode("utf-8", errors="replace")[:MAX_XML]
+        except Exception:  # too large to be stored, or the exchange went away: the verdict stays
+            xml = None
         return cls(e.name, e.sender, e.receiver, e.entry["status"], e.entry.get("day"),
                    v.get("accepted"), v.get("retourcodes", []),
                    sorted({f["rule"] for f in v.get("findings", [])}),
                    f"{refusal['code']}: {refusal['message']}" if refusal else None,
-                   e.permalink, e.entry.get("termijn"))
+                   e.permalink, e.entry.get("termijn"), e.id, e.entry["sender"]["code"],
+                   e.entry["receiver"].get("code"), v.get("level"),
+                   [{k: f.get(k) for k in ("rule", "retourcode", "path", "text")}
+                    for f in v.get("findings", [])], xml,
+                   f"{e.client.url}/web/messages/{e.id}")
 
 
 @dataclass
@@ -81,10 +98,16 @@ class ScenarioRecord:
     error: str | None = None
     duration: float = 0.0
     messages: list[MessageRecord] = field(default_factory=list)
+    chain_tags: list[str] = field(default_factory=list)  # @301-302 ..., in the file's order
+    session: str | None = None  # its session on the exchange
+    codes: dict[str, str] = field(default_factory=dict)  # role -> the session's party code
 
     @property
     def chain(self) -> str:
-        """The chain folder (301-302, ...): the reports group by it."""
+        """The chain the reports group it by: its first chain tag (@301-302), else the folder
+        its feature file is in."""
+        if self.chain_tags:
+            return self.chain_tags[0]
         parts = self.feature_file.replace("\\", "/").split("/")
         return parts[-2] if len(parts) > 1 else self.feature
 
@@ -100,6 +123,11 @@ class Recorder:
         self.out = out
         self._step_started = 0.0
         self._run = None
+        self.collect_errors: list[str] = []  # what pytest could not collect (its text)
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self.collect_errors.append(str(report.longrepr).strip().splitlines()[-1][:1000])
 
     # ------------------------------------------------------------ collection
     @pytest.hookimpl(trylast=True)
@@ -120,7 +148,8 @@ class Recorder:
             steps = [StepRecord(s.keyword.strip(), s.name, s.line_number) for s in scenario.steps]
             self.scenarios[item.nodeid] = ScenarioRecord(
                 item.nodeid, feature.name, feature.rel_filename, feature.description or "",
-                scenario.name, template.line_number, sorted(tags), steps)
+                scenario.name, template.line_number, sorted(tags), steps,
+                chain_tags=_chain_tags(feature.filename, template.line_number, tags))
 
     # ------------------------------------------------------------ steps
     def _step(self, request, step) -> StepRecord | None:
@@ -157,15 +186,22 @@ class Recorder:
         s = self._step(request, step)
         if s:
             s.status, s.error = "undefined", f"undefined step: {step.keyword} {step.name}"
+            from ..steps.listing import suggestions
+            close = suggestions(step.name)
+            if close:
+                s.error += " (did you mean: " + "; ".join(f'"{c}"' for c in close) + "?)"
 
     @pytest.hookimpl(trylast=True)
     def pytest_bdd_after_scenario(self, request, feature, scenario) -> None:
         record = self.scenarios.get(request.node.nodeid)
         keten = self._run.current if self._run else None
         if record is not None and keten is not None:
+            record.session, record.codes = keten.session, dict(keten.codes)
             try:
                 keten.refresh()
                 record.messages = [MessageRecord.of(e) for e in keten.exchanged]
+                if getattr(self._run, "_embedded", None) is None:  # a shared exchange
+                    _link_pages(keten, record)
             except Exception as e:  # the report must not hide the scenario's own outcome
                 record.error = (record.error or "") + f" (journal not read: {e})"
 
@@ -217,6 +253,42 @@ class Recorder:
         for r in self.scenarios.values():
             out[r.status] += 1
         return out
+
+
+SHARE_DAYS = 30  # how long a certificate's links open the exchange's pages
+
+
+def _link_pages(keten, record: ScenarioRecord) -> None:
+    """On a shared exchange each message links its page through its session's shared link,
+    which opens without a token (for SHARE_DAYS days)."""
+    try:
+        share = keten.client.request("POST", f"/api/sessions/{keten.session}/share",
+                                     json={"days": SHARE_DAYS}).json()["url"]
+    except Exception:  # an exchange without shared links: the pages ask for a sign-in
+        return
+    for m in record.messages:
+        m.page = f"{share}?m={m.id}"
+
+
+def _chain_tags(filename: str, line: int, tags) -> list[str]:
+    """The scenario's chain tags in the order they are written (pytest-bdd keeps a set):
+    read from the tag lines above the scenario, then those of the feature."""
+    chain = {t for t in tags if CHAIN_TAG.match(t)}
+    if len(chain) < 2:
+        return sorted(chain)
+    try:
+        with open(filename, encoding="utf-8") as f:
+            text = f.read().splitlines()[:line - 1]
+    except OSError:
+        return sorted(chain)
+    above: list[str] = []
+    for row in reversed(text):
+        row = row.strip()
+        if not row.startswith("@"):
+            break
+        above = row.split() + above
+    ordered = [t[1:] for t in above if t[1:] in chain]
+    return list(dict.fromkeys(ordered + sorted(chain)))
 
 
 def _skip_reason(report) -> str:

@@ -2,6 +2,7 @@
 asked to do. One `Run` per pytest session; each scenario opens its own `Keten` from it."""
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,11 +42,14 @@ class Run:
     current: Keten | None = None  # the scenario running now (for the reports)
 
     _embedded = None
+    _temporary: Path | None = None  # the folder of a journal kept for this run only
 
     def start(self) -> None:
         if self.exchange is None:
             from .embedded import EmbeddedExchange
-            db = self.database or Path(tempfile.mkdtemp(prefix="ketentest-")) / "journal.db"
+            if self.database is None:  # a journal for this run only: removed at its end
+                self._temporary = Path(tempfile.mkdtemp(prefix="ketentest-"))
+            db = self.database or self._temporary / "journal.db"
             self._embedded = EmbeddedExchange(db)
             self.exchange, self.admin_token = self._embedded.url, self._embedded.admin_token
             self.database = db
@@ -56,6 +60,10 @@ class Run:
     def stop(self) -> None:
         if self._embedded is not None:
             self._embedded.stop()
+            self._embedded.engine_dispose()
+        if self._temporary is not None:  # the reports hold what they need of it
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
 
     def open(self, profile: str | None, start: date | None = None) -> Keten:
         """A new chain for a scenario: its own session on the exchange, starting on `start`

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -82,11 +83,37 @@ class SutDriver:
                                f"{(done.stderr or done.stdout).strip()[-300:]}")
 
     def _ask(self, action: str, facts: dict) -> None:
+        # all in Dutch, as the actions are: a person reads one language per question
         _, what = ACTIONS.get(action, (self.role, action))
-        self.out.write(f"\n>>> {self.role} (system under test), {action}: "
-                       f"{what.format_map(_Blank(facts))}\n    press Enter when it is sent ")
+        self.out.write(f"\n>>> {self.role} (het te testen systeem), actie {action}: "
+                       f"{what.format_map(_Blank(facts))}\n    druk op Enter als dat gedaan is ")
         self.out.flush()
         sys.stdin.readline()
+
+    _shown: float | None = field(default=None, init=False, repr=False)  # waiting line written
+    _line: str = field(default="", init=False, repr=False)
+
+    def waiting(self, keten, what: str, left: float, now: float | None = None) -> None:
+        """While the system under test is awaited: what, the seconds left, and the session's
+        party codes (so a person can check the system uses them). On a terminal one line
+        counting down in place; elsewhere a line every 10 seconds."""
+        now = time.monotonic() if now is None else now
+        tty = hasattr(self.out, "isatty") and self.out.isatty()
+        if self._shown is not None and now - self._shown < (1 if tty else 10):
+            return
+        self._shown = now
+        line = (f"waiting for {what}: {max(left, 0):.0f} s left (session {keten.session[:12]}, "
+                f"gemeente {keten.codes['gemeente']}, aanbieder {keten.codes['aanbieder']})")
+        self.out.write(f"\r\x1b[K{line}" if tty else line + "\n")
+        self.out.flush()
+        self._line = line
+
+    def waited(self) -> None:
+        """The awaited message came (or the time ran out): the counting line goes."""
+        if self._line and hasattr(self.out, "isatty") and self.out.isatty():
+            self.out.write("\r\x1b[K")
+            self.out.flush()
+        self._shown, self._line = None, ""
 
 
 class _Blank(dict):

@@ -16,3 +16,15 @@ MODULES = ("keten", "toewijzing", "start", "stop", "verzoek_om_toewijzing",
            "verzoek_om_wijziging", "antwoord", "declaratie", "termijnen", "certificering")
 
 pytest_plugins = [f"{__package__}.{m}" for m in MODULES]
+
+
+def pytest_configure(config) -> None:
+    """A step matches whatever keyword precedes it (Gegeven, Als, Dan, En, Maar): a tester
+    writes `En de maand is om` after a `Dan` as well as after an `Als`. pytest-bdd ties a step
+    to the keyword it was declared with; the phrases of this library are unique across the
+    keywords, so the tie is dropped for every step of the library."""
+    from pytest_bdd.steps import step_function_context_registry
+
+    for context in list(step_function_context_registry.values()):
+        if context.step_func.__module__.startswith(f"{__package__}."):
+            context.type = None

@@ -60,3 +60,19 @@ def step_listing() -> str:
         trigger = f"\n    system under test: {', '.join(fires)}" if fires else ""
         out.append(f"{phrase}\n    {' '.join(rest.split())}{trigger}")
     return "\n\n".join(out)
+
+
+def phrases() -> list[str]:
+    """Each step's phrase without its keyword, as `ketentest steps` shows it."""
+    out = []
+    for f in step_functions():
+        phrase = re.split(r":\s", inspect.cleandoc(f.__doc__), maxsplit=1)[0]
+        out.append(phrase.split(" ", 1)[1])
+    return out
+
+
+def suggestions(text: str, n: int = 3) -> list[str]:
+    """The library's phrases closest to an undefined step's text (difflib's ratio)."""
+    import difflib
+
+    return difflib.get_close_matches(text, phrases(), n=n, cutoff=0.45)
