@@ -283,20 +283,35 @@ def schemas(release_name, out):
 @click.option("--public-url", envvar="KETENTEST_PUBLIC_URL", metavar="URL",
               help="The exchange's address as clients reach it (e.g. behind a proxy); the "
                    "WSDL at /ggk?wsdl names {URL}/ggk. Default: the address of each request.")
-def serve(host, port, database, admin_token, public_url):
+@click.option("--tls", is_flag=True, help="HTTPS with mutual TLS: a test CA beside the "
+              "database issues every party a client certificate (mock_gateway/tlsca.py).")
+@click.option("--tls-dir", envvar="KETENTEST_TLS_DIR", metavar="DIR",
+              help="The test CA's folder (default: beside the SQLite file, DB-tls/).")
+@click.option("--party-auth", type=click.Choice(["certificate", "either", "token"]),
+              envvar="KETENTEST_PARTY_AUTH", help="How parties are known (default: "
+              "certificate with --tls, else token).")
+def serve(host, port, database, admin_token, public_url, tls, tls_dir, party_auth):
     """Run the mock exchange (one process, threaded; for several workers use gunicorn)."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from mock_gateway import Config, create_app  # lazily: validate etc. need no Flask
+    from mock_gateway.tlsca import TestCA, default_directory
 
     _ready(None, None, database)
+    context = None
+    if tls:
+        tls_dir = str(tls_dir or default_directory(database))
+        context = TestCA.ensure(tls_dir, [host]).server_context()
     # no token given: the one generated at this database's first start stays valid
-    app = create_app(Config(database=database, admin_token=admin_token, public_url=public_url))
+    app = create_app(Config(database=database, admin_token=admin_token, public_url=public_url,
+                            tls_dir=tls_dir if tls else None,
+                            party_auth=party_auth or ("certificate" if tls else "token")))
     generated = app.extensions.get("ketentest.generated_admin_token")
-    server = make_server(host, port, app, threaded=True,
+    server = make_server(host, port, app, threaded=True, ssl_context=context,
                          request_handler=WSGIRequestHandler if _colour(sys.stderr)
                          else _plain_log(WSGIRequestHandler))
-    click.echo(f"ketentest exchange on http://{host}:{server.server_port}  "
+    scheme = "https" if tls else "http"
+    click.echo(f"ketentest exchange on {scheme}://{host}:{server.server_port}  "
                f"(database {database})")
     if admin_token:
         click.echo(f"admin token: {admin_token}")
@@ -306,6 +321,9 @@ def serve(host, port, database, admin_token, public_url):
     else:
         click.echo("admin token: the one printed at this database's first start (kept; "
                    "--admin-token or KETENTEST_ADMIN_TOKEN sets another)")
+    if tls:
+        click.echo(f"test CA: {tls_dir}/ca.pem (also GET /ca.pem); parties get a client "
+                   "certificate in POST /api/sessions")
     click.echo("API: /openapi.json; stop with Ctrl-C", nl=True)
     sys.stdout.flush()
     try:
@@ -373,17 +391,20 @@ def _plain_log(handler):
               "terminal is interactive and no trigger is given).")
 @click.option("--database", metavar="FILE", help="Keep the embedded exchange's journal in "
               "FILE (SQLite).")
+@click.option("--system", metavar="NAME", help="The system under test's name, for the "
+              "certificate; when the exchange has it registered (POST /api/systems), every "
+              "scenario uses its own code and credentials.")
+@click.option("--exchange-ca", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="The CA certificate of an exchange with TLS (its GET /ca.pem).")
 @click.option("--junitxml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--cucumberjson", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML certificate.")
-@click.option("--system", metavar="NAME", help="The system under test's name, for the "
-              "certificate.")
 @click.option("--vendor", metavar="NAME", help="Its vendor, for the certificate.")
 @click.option("--system-version", metavar="V", help="Its version, for the certificate.")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
-                timeout, werkdag, interactive, database, junitxml, cucumberjson, html, system,
-                vendor, system_version):
+                timeout, werkdag, interactive, database, system, exchange_ca, junitxml,
+                cucumberjson, html, vendor, system_version):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -397,12 +418,14 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
         raise click.UsageError(str(e)) from None
     if exchange and not admin_token:
         raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
+    if system and sut == "none":
+        raise click.UsageError("--system names the system under test: give --sut too")
     if interactive is None:
         interactive = sut != "none" and not triggers and sys.stdin.isatty()
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
                          database, junitxml, cucumberjson, html, system, vendor,
-                         system_version)
+                         system_version, exchange_ca)
     sys.exit(run(options))
 
 

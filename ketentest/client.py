@@ -3,7 +3,9 @@
 party token (the REST mailbox). The run, the agents and `simulate` all talk through it."""
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import requests
 
@@ -32,9 +34,36 @@ class ExchangeClient:
         return r
 
     # ------------------------------------------------------------ admin
-    def new_session(self, release: str, profile: str) -> dict:
-        return self.request("POST", "/api/sessions",
-                            json={"release": release, "profile": profile}).json()
+    def new_session(self, release: str, profile: str, system: str | None = None) -> dict:
+        """A session; with `system`, a registered system plays its role (its own code)."""
+        body = {"release": release, "profile": profile}
+        if system:
+            body["system"] = system
+        return self.request("POST", "/api/sessions", json=body).json()
+
+    def party_http(self, party: dict) -> requests.Session:
+        """The connection for a simulated party of a new session: on an exchange with TLS
+        with the client certificate the exchange issued it (written to a temporary folder),
+        else this client's own (the party's token then says who it is)."""
+        if "certificate" not in party:
+            return self.http
+        http = requests.Session()
+        http.verify, http.trust_env = self.http.verify, self.http.trust_env
+        folder = Path(tempfile.mkdtemp(prefix="ketentest-party-"))
+        (folder / "cert.pem").write_text(party["certificate"]["pem"])
+        (folder / "key.pem").write_text(party["certificate"]["key"])
+        (folder / "key.pem").chmod(0o600)
+        http.cert = (str(folder / "cert.pem"), str(folder / "key.pem"))
+        return http
+
+    def has_system(self, name: str) -> bool:
+        """Does the exchange have a system registered under this name?"""
+        r = self.http.get(f"{self.url}/api/systems/{name}", headers=self.auth, timeout=30)
+        if r.status_code == 404:
+            return False
+        if r.status_code >= 400:
+            raise ExchangeError(f"GET /api/systems/{name}: HTTP {r.status_code} {r.text[:500]}")
+        return True
 
     def set_clock(self, session: str, day: date) -> None:
         self.request("POST", f"/api/sessions/{session}/clock", json={"date": day.isoformat()})

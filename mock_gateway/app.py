@@ -9,7 +9,8 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from . import admin, ggk, journal, mailbox, openapi, sessions, web
+from . import (admin, certificates, ggk, journal, mailbox, openapi, sessions, systems, vsp,
+               web)
 from .auth import new_token
 from .chains import ChainCache
 from .config import Config
@@ -17,6 +18,7 @@ from .db import Setting, make_engine, token_hash, writer, writing
 from .migrate import upgrade
 from .push import Pusher, pending
 from .runtime import ApiError, Exchange
+from .tlsca import TestCA
 
 log = logging.getLogger("mock_gateway")
 ADMIN_SETTING = "admin_token_sha256"
@@ -67,13 +69,15 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.json.sort_keys = False
     ex = Exchange(config, engine, engine_w, admin_hash)
     ex.pusher = Pusher(ex)
+    if config.tls_dir:
+        ex.ca = TestCA.ensure(config.tls_dir)
     ex.chains = ChainCache()
     if pending(engine):  # pushes left over from before a restart
         ex.pusher.kick()
     app.extensions["ketentest"] = ex
     app.extensions["ketentest.generated_admin_token"] = generated
-    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, openapi.bp,
-                      web.bp):
+    for blueprint in (sessions.bp, admin.bp, mailbox.bp, journal.bp, ggk.bp, vsp.bp,
+                      certificates.bp, systems.bp, openapi.bp, web.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(ApiError)

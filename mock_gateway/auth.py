@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from harness.standard.codes import Role
 
-from .db import Party, reading, token_hash
+from .db import Party, System, reading, token_hash
+from .tlsca import fingerprint, peer_der
 from .runtime import ApiError, exchange
 
 
@@ -56,10 +57,12 @@ def admin_required(view):
 
 @dataclass(frozen=True)
 class Caller:
-    """The party a token belongs to."""
-    session_id: str
+    """The party a token or certificate belongs to: a session's party, or a registered system
+    (`system_id`; its session is found per message: systems.route)."""
+    session_id: str | None
     role: Role
     code: str
+    system_id: str | None = None
 
     @property
     def other_role(self) -> Role:
@@ -75,10 +78,29 @@ def party_required(view):
 
 
 def caller() -> Caller:
-    hashed = token_hash(_bearer())
+    """The party of the request: by its TLS client certificate, or by its bearer token, as
+    the exchange's party_auth says."""
+    mode = exchange().config.party_auth
+    der = peer_der(request.environ) if mode != "token" else None
+    if der is not None:
+        column, value = Party.cert_sha256, fingerprint(der)
+    elif mode == "certificate":
+        raise ApiError(401, "CERTIFICATE_REQUIRED", "This exchange knows parties by their "
+                       "TLS client certificate: connect with the certificate and key you got "
+                       "when the party was registered (POST /api/sessions).")
+    else:
+        column, value = Party.token_hash, token_hash(_bearer())
     with reading(exchange().engine) as s:
-        party = s.scalar(select(Party).where(Party.token_hash == hashed))
+        party = s.scalar(select(Party).where(column == value))
         if party is None:
+            system_column = System.cert_sha256 if der is not None else System.token_hash
+            system = s.scalar(select(System).where(system_column == value))
+            if system is not None:
+                return Caller(None, Role(system.role), system.code, system.id)
+            if der is not None:
+                raise ApiError(401, "UNKNOWN_CERTIFICATE", "This client certificate belongs "
+                               "to no party of a live session (its session may have been "
+                               "deleted).")
             raise _unknown_token()
         return Caller(party.session_id, Role(party.role), party.code)
 

@@ -67,6 +67,14 @@ class ExchangeSession(Base):
     # the gemeente system's own OntvangAsynchroon endpoint: messages for it are pushed there
     ggk_url: Mapped[str | None] = mapped_column(String(500))
 
+    # a registered system playing one role (systems.py): that role's code is the system's
+    # (gemeentecode / agb then hold an unused reserved code)
+    system_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    system_role: Mapped[str | None] = mapped_column(String(9))
+    system_code: Mapped[str | None] = mapped_column(String(8))
+    # the regio it belongs to: one session per gemeente of a regio, sharing its aanbieder
+    regio: Mapped[str | None] = mapped_column(String(100), index=True)
+
     parties: Mapped[list["Party"]] = relationship(back_populates="session", cascade="all, delete-orphan",
                                                   passive_deletes=True)
 
@@ -79,7 +87,24 @@ class ExchangeSession(Base):
         return builtin(self.profile).kalender if self.profile in BUILTIN else KALENDER
 
     def code_of(self, role: str) -> str:
+        if role == self.system_role:
+            return self.system_code
         return self.gemeentecode if role == "gemeente" else self.agb
+
+
+class System(Base):
+    """A vendor's system registered once with its own identity (role and code) and
+    credentials; the sessions it takes part in use them (systems.py)."""
+    __tablename__ = "systems"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(9))  # gemeente | aanbieder
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    cert_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    push_url: Mapped[str | None] = mapped_column(String(500))  # a gemeente's GGk endpoint
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Party(Base):
@@ -91,6 +116,8 @@ class Party(Base):
     role: Mapped[str] = mapped_column(String(9))  # gemeente | aanbieder
     code: Mapped[str] = mapped_column(String(8))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 of the DER of its client certificate (mutual TLS, tlsca.py); None: tokens only
+    cert_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     session: Mapped[ExchangeSession] = relationship(back_populates="parties")
 
@@ -100,6 +127,7 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("session_id", "dedup_key", name="uq_messages_dedup"),
                       Index("ix_messages_referentienummer", "session_id", "referentienummer"),
+                      Index("ix_messages_conversatie_id", "session_id", "conversatie_id"),
                       Index("ix_messages_session_seq", "session_id", "seq"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -140,6 +168,10 @@ class Message(Base):
     push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     push_next: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     push_error: Mapped[str | None] = mapped_column(Text)
+    # VECOZO VSP: the conversation (a retour joins its heen message's; else its own
+    # referentienummer) and the metadata a VSP sender gave (vsp.py), as JSON
+    conversatie_id: Mapped[str | None] = mapped_column(String(40))
+    vsp: Mapped[str | None] = mapped_column(Text)
 
 
 class MessageRef(Base):

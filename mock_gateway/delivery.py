@@ -223,6 +223,19 @@ def heen_reference(s, session: ExchangeSession, who: Caller, message: str,
         Message.duplicate_of.is_(None)).order_by(Message.seq).limit(1))
 
 
+def conversation(s, session: ExchangeSession, entry: Message) -> str:
+    """The VSP conversatieId of a delivered message: a retour joins the conversation of the
+    heen message it answers (cross_ref), anything else starts its own, named by its
+    referentienummer (VECOZO: a heen message's conversatieId is its traceerId)."""
+    if entry.cross_ref:
+        heen = s.scalar(select(Message.conversatie_id).where(
+            Message.session_id == session.id, Message.referentienummer == entry.cross_ref,
+            Message.conversatie_id.is_not(None)).order_by(Message.seq).limit(1))
+        if heen:
+            return heen
+    return entry.referentienummer
+
+
 def _refusal(who: Caller, kind: str, text: str, entry_id: str, j: Judgement | None) -> Outcome:
     body = {"code": refusals.code(kind, who.role), "message": text, "id": entry_id,
             "status": "afgekeurd", "verdict": f"/api/messages/{entry_id}/verdict",
@@ -238,12 +251,16 @@ def prejudge(ex: Exchange, who: Caller, data: bytes) -> Prejudged | None:
     return Prejudged(snapshot, prepare_submission(snapshot, data)) if snapshot else None
 
 
-def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None = None) -> Outcome:
-    """Judge, check and journal one submission of `who`; `envelope`: the GGk envelope it came
-    in."""
+def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None = None,
+           prejudged: Prejudged | None = None, columns: dict | None = None) -> Outcome:
+    """Judge, check and journal one submission of `who`; `envelope`: the envelope it came in
+    (GGk, or VECOZO VSP: traceerId as referentienummer); `prejudged`: its verdict computed
+    before (VSP compares it with the metadata first); `columns`: more journal columns for its
+    entry (VSP: conversatie_id, vsp)."""
     entry_id = uuid.uuid4().hex
     try:
-        outcome = _submit(ex, who, data, entry_id, prejudge(ex, who, data), envelope)
+        outcome = _submit(ex, who, data, entry_id, prejudged or prejudge(ex, who, data),
+                          envelope, columns or {})
     except IntegrityError:
         # Only a race on the unique identification gets here (the session lock makes it rare).
         return journal_refusal(ex, who, data, len(data), "duplicate",
@@ -255,16 +272,16 @@ def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None 
 
 
 def _submit(ex: Exchange, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
-            envelope: Envelope | None) -> Outcome:
+            envelope: Envelope | None, columns: dict) -> Outcome:
     with writing(ex.writer) as s:
-        outcome, held = _decide(ex, s, who, data, entry_id, pre, envelope)
+        outcome, held = _decide(ex, s, who, data, entry_id, pre, envelope, columns)
     if held is not None:  # committed: the chain state it built on may serve the next one
         ex.chains.put(*held)
     return outcome
 
 
 def _decide(ex: Exchange, s, who: Caller, data: bytes, entry_id: str, pre: Prejudged | None,
-            envelope: Envelope | None) -> tuple[Outcome, tuple | None]:
+            envelope: Envelope | None, columns: dict) -> tuple[Outcome, tuple | None]:
     """Under the session's lock: the outcome, and (session id, log position, chain state)
     to keep once the transaction commits."""
     session = s.get(ExchangeSession, who.session_id, with_for_update=True)
@@ -281,19 +298,19 @@ def _decide(ex: Exchange, s, who: Caller, data: bytes, entry_id: str, pre: Preju
         j = prepare_submission(session, data)
     state = ex.chains.take(s, session)
     complete(j, state)
-    outcome = _store(s, session, who, data, entry_id, j, state, faults, envelope)
+    outcome = _store(s, session, who, data, entry_id, j, state, faults, envelope, columns)
     return outcome, (session.id, session.chain_pos, state)
 
 
 def _store(s, session: ExchangeSession, who: Caller, data: bytes, entry_id: str, j: Judgement,
-           state, faults: list, envelope: Envelope | None) -> Outcome:
+           state, faults: list, envelope: Envelope | None, columns: dict) -> Outcome:
     now = utcnow()
     entry = Message(id=entry_id, seq=_next_seq(s, session.id), session_id=session.id,
                     sender_role=who.role, sender_code=who.code, receiver_role=who.other_role,
                     berichtsoort=j.verdict.message, release=j.verdict.release,
                     verdict=j.as_json(), size=len(data), content=data, received_at=now,
                     referentienummer=envelope and envelope.referentienummer,
-                    cross_ref=envelope and envelope.cross_ref)
+                    cross_ref=envelope and envelope.cross_ref, **columns)
     try:
         routing = check(Submission(s, session, who, j, envelope))
     except Refused as r:
@@ -308,8 +325,11 @@ def _store(s, session: ExchangeSession, who: Caller, data: bytes, entry_id: str,
     entry.identificatie, entry.dedup_key = routing["identificatie"], routing["dedup_key"]
     if envelope is None:
         entry.referentienummer = str(uuid.uuid4())
+    if entry.cross_ref is None:
         entry.cross_ref = heen_reference(s, session, who, entry.berichtsoort,
                                          entry.identificatie)
+    if entry.conversatie_id is None:
+        entry.conversatie_id = conversation(s, session, entry)
     fault = take_fault(faults, DELIVERY_FAULTS)
     entry.status, entry.offered_at = "aangeboden", now
     if fault is not None and fault.kind == "delay":
@@ -323,7 +343,7 @@ def _store(s, session: ExchangeSession, who: Caller, data: bytes, entry_id: str,
                       berichtsoort=entry.berichtsoort, release=entry.release,
                       identificatie=entry.identificatie, verdict=entry.verdict,
                       referentienummer=entry.referentienummer, cross_ref=entry.cross_ref,
-                      size=entry.size, content=data, duplicate_of=entry.id,
+                      conversatie_id=entry.conversatie_id, vsp=entry.vsp, size=entry.size, content=data, duplicate_of=entry.id,
                       status=entry.status, received_at=now, offered_at=entry.offered_at,
                       day=entry.day, termijn=entry.termijn))
     chains.record(s, session, state, j.verdict, entry.id)

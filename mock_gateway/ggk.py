@@ -28,6 +28,7 @@ from . import delivery, refusals
 from .auth import Caller, caller
 from .db import ExchangeSession, Message, reading
 from .mailbox import read_body
+from .systems import route, stuf_ontvanger
 from .runtime import ApiError, Exchange, exchange
 from .stuf import (CONTENT_TYPE, UUID4, Envelope, Sent, StufFault, handle_soap, oversized,
                    refuse, render_wsdl)
@@ -47,7 +48,8 @@ class SessionParties:
         with reading(self.ex.engine) as s:
             return s.scalar(select(exists().where(or_(
                 ExchangeSession.gemeentecode == organisatie,
-                ExchangeSession.agb == organisatie))))
+                ExchangeSession.agb == organisatie,
+                ExchangeSession.system_code == organisatie))))
 
     def sent(self, referentienummer: str) -> Sent | None:
         """A message of this session that passed the exchange with this referentienummer."""
@@ -117,11 +119,12 @@ def _party_fault(who: Caller, session: ExchangeSession, env: Envelope) -> StufFa
                          f"of this token, gemeente {who.code}.",
                          f"{where}/stuurgegevens/zender/organisatie",
                          f"Put {who.code} there, or send with that organisation's own token.", sg)
-    if sg.ontvanger.organisatie != session.agb:
+    agb = session.code_of("aanbieder")
+    if sg.ontvanger.organisatie != agb:
         return StufFault("IB210", f"ontvanger organisatie {sg.ontvanger.organisatie!r} has no "
-                         f"route in this session; its aanbieder is {session.agb}.",
+                         f"route in this session; its aanbieder is {agb}.",
                          f"{where}/stuurgegevens/ontvanger/organisatie",
-                         f"Send to {session.agb} (the AGB code of the session's aanbieder).", sg)
+                         f"Send to {agb} (the AGB code of the session's aanbieder).", sg)
     return None
 
 
@@ -196,11 +199,15 @@ def receive():
     who = _gemeente()
     if isinstance(who, Response):
         return who
+    data, size, head = read_body(ex.config.max_bytes)
+    try:  # a registered system: the ontvanger names the session (systems.py)
+        who = route(who, stuf_ontvanger(head) if who.system_id else None)
+    except ApiError as e:
+        return _plain_fault(e.status, e.code, e.message)
     with reading(ex.engine) as s:
         session = s.get(ExchangeSession, who.session_id)
     if session is None:
         return _plain_fault(401, "UNAUTHORIZED", "The session of this token was deleted.")
-    data, size, head = read_body(ex.config.max_bytes)
     call = _Call(ex, who, session, data, size)
     try:
         if data is None:  # never parsed, nor kept

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from . import inputs
 from .auth import viewer
 from .db import Message, reading, utcnow
+from .systems import sees_session
 from .runtime import ApiError, exchange, not_found
 from .status import STATUSES, effective_status, status_clause
 from .views import entry_json
@@ -30,15 +31,19 @@ def list_args() -> tuple[str | None, int, int]:
     return status, limit, after
 
 
-def journal_query(s, session_id: str, status: str | None, limit: int, after: int, *conditions,
+def journal_query(s, session_id, status: str | None, limit: int, after: int, *conditions,
                   now: datetime | None = None):
     """The session's entries in arrival order after `after` (a seq), at most `limit`, of one
-    `status` (None: any), meeting `conditions`."""
+    `status` (None: any), meeting `conditions`. `session_id`: a session's id, or a clause
+    naming several (a registered system's: systems.in_scope), whose entries come in order of
+    receipt."""
     now = now or utcnow()
-    q = select(Message).where(Message.session_id == session_id, Message.seq > after, *conditions)
+    scope = Message.session_id == session_id if isinstance(session_id, str) else session_id
+    q = select(Message).where(scope, Message.seq > after, *conditions)
     if status:
         q = q.where(status_clause(status, now))
-    return s.scalars(q.order_by(Message.seq).limit(limit)).all()
+    order = (Message.seq,) if isinstance(session_id, str) else (Message.received_at, Message.seq)
+    return s.scalars(q.order_by(*order).limit(limit)).all()
 
 
 def visible_message(s, message_id: str) -> Message:
@@ -50,7 +55,7 @@ def visible_message(s, message_id: str) -> Message:
         raise not_found()
     if who is None:
         return m
-    if m.session_id != who.session_id:
+    if not sees_session(s, who, m.session_id):
         raise not_found()
     if m.sender_role == who.role and m.duplicate_of is None:
         return m

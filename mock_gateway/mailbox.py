@@ -12,6 +12,7 @@ from .journal import journal_query, list_args, visible_message
 from .status import effective_status, visible_to_receiver
 from .views import entry_json
 from .runtime import ApiError, exchange, not_found
+from .systems import counterparty, in_scope, route
 
 bp = Blueprint("mailbox", __name__)
 
@@ -56,6 +57,7 @@ def submit():
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the iWmo/iJw message itself as the "
                        "body with Content-Type: application/xml.")
     data, size, _ = read_body(ex.config.max_bytes)
+    who = route(who, counterparty(data, who.code) if data is not None else None)
     if data is None:
         outcome = delivery.journal_refusal(
             ex, who, None, size, "too_large",
@@ -80,7 +82,8 @@ def list_messages():
     else:
         raise ApiError(400, "BAD_REQUEST", "box must be inbox or outbox.")
     with reading(exchange().engine) as s:
-        rows = journal_query(s, who.session_id, *list_args(), *conditions, now=now)
+        rows = journal_query(s, who.session_id or in_scope(who), *list_args(), *conditions,
+                             now=now)
         return jsonify({"box": box, "messages": [entry_json(m, now) for m in rows]})
 
 
@@ -103,7 +106,7 @@ def ack(message_id):
     who = g.caller
     with writing(exchange().writer) as s:
         m = s.scalar(select(Message).where(Message.id == inputs.known_id(message_id),
-                                           Message.session_id == who.session_id)
+                                           in_scope(who))
                      .with_for_update())
         if m is None or effective_status(m) not in ("aangeboden", "bezorgd") \
                 or m.receiver_role != who.role:

@@ -18,6 +18,7 @@ class Exchange:
     writer: Engine  # write transactions (BEGIN IMMEDIATE on SQLite)
     admin_hash: str
     pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
+    ca: Any = None  # tlsca.TestCA: issues the parties' client certificates (with tls_dir)
     chains: Any = None  # chains.ChainCache: this process's decoded chain states (create_app)
 
 

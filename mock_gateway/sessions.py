@@ -3,11 +3,12 @@ gemeentecode, since TR378 checks it) and aanbieder (an 8-digit AGB code), both u
 the live sessions, with a bearer token each. Admin only."""
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,8 +18,8 @@ from harness.standard.registry import DEFAULT
 
 from . import chains, inputs
 from .auth import admin_required, new_token
-from .db import (ExchangeSession, Fault, Freeze, Message, Party, find_session, reading, token_hash,
-                 writing)
+from .db import (ExchangeSession, Fault, Freeze, Message, Party, System, find_session, reading,
+                 token_hash, writing)
 from .runtime import ApiError, exchange
 from .views import session_json
 
@@ -41,8 +42,50 @@ def ggk_url(value) -> str | None:
     return value
 
 
+def certificate_json(c) -> dict:
+    """A party's client certificate as registration answers it (shown only then)."""
+    return {"pem": c.pem.decode(), "key": c.key_pem.decode(),
+            "pkcs12": base64.b64encode(c.pkcs12).decode(), "pkcs12_password": c.password,
+            "sha256": c.sha256}
+
+
+def _regio(body: dict) -> tuple[str | None, str | None]:
+    """The regio a new session belongs to, and the gemeentecode it asks for (a regio's
+    gemeenten are real ones: one session each, sharing the aanbieder)."""
+    regio, code = body.get("regio"), body.get("gemeentecode")
+    if regio is not None and not (isinstance(regio, str) and 1 <= len(regio) <= 100):
+        raise ApiError(400, "BAD_REQUEST", "regio must be a name of 1 to 100 characters.")
+    if code is not None and code not in gemeentecodes():
+        raise ApiError(400, "BAD_REQUEST", f"gemeentecode must be a CBS gemeentecode of 4 "
+                       f"digits (TR378 checks it), got {code!r}.")
+    return regio, code
+
+
+def _check_free(s, code: str) -> None:
+    taken = s.scalar(select(ExchangeSession.id).where(ExchangeSession.gemeentecode == code))
+    if taken is None:
+        taken = s.scalar(select(System.name).where(System.code == code))
+    if taken is not None:
+        raise ApiError(409, "CODE_IN_USE", f"gemeentecode {code} is in use (by {taken}); "
+                       "every live session's simulated gemeente has a code of its own.")
+
+
+def _system(name) -> System | None:
+    """The registered system a new session gives its role to (systems.py)."""
+    if name is None:
+        return None
+    with reading(exchange().engine) as s:
+        system = s.scalar(select(System).where(System.name == name)) \
+            if isinstance(name, str) else None
+    if system is None:
+        raise ApiError(400, "BAD_REQUEST", f"system {name!r} is not registered "
+                       "(POST /api/systems).")
+    return system
+
+
 def _free_gemeentecode(s) -> str:
-    used = set(s.scalars(select(ExchangeSession.gemeentecode)))
+    used = set(s.scalars(select(ExchangeSession.gemeentecode))) \
+        | set(s.scalars(select(System.code).where(System.role == "gemeente")))
     free = sorted(gemeentecodes() - used)
     if not free:
         raise ApiError(503, "NO_IDENTITIES", f"All {len(gemeentecodes())} CBS gemeentecodes are "
@@ -53,7 +96,8 @@ def _free_gemeentecode(s) -> str:
 def _free_agb(s) -> str:
     while True:
         code = str(10_000_000 + secrets.randbelow(90_000_000))
-        if s.scalar(select(ExchangeSession.id).where(ExchangeSession.agb == code)) is None:
+        if s.scalar(select(ExchangeSession.id).where(ExchangeSession.agb == code)) is None \
+                and s.scalar(select(System.id).where(System.code == code)) is None:
             return code
 
 
@@ -68,23 +112,49 @@ def create():
                        f"known: {', '.join(RELEASES)}.")
     profile = inputs.text(body.get("profile"), "profile (a regio profile name)", 200)
     url = ggk_url(body.get("ggk_url"))
+    system = _system(body.get("system"))
+    regio, chosen = _regio(body)
+    if system is not None and system.role == "gemeente" and "ggk_url" not in body:
+        url = system.push_url
+    ca = exchange().ca
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
+        certificates = {}
         try:
             with writing(exchange().writer) as s:
                 session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
-                                          gemeentecode=_free_gemeentecode(s), agb=_free_agb(s),
-                                          ggk_url=url)
+                                          gemeentecode=chosen or _free_gemeentecode(s),
+                                          agb=_free_agb(s), ggk_url=url, regio=regio)
+                if chosen is not None:
+                    _check_free(s, chosen)
+                if system is not None:  # that role is the system's, with its credentials
+                    session.system_id, session.system_role = system.id, system.role
+                    session.system_code = system.code
                 s.add(session)
                 for role, token in tokens.items():
-                    s.add(Party(session=session, role=role, code=session.code_of(role),
-                                token_hash=token_hash(token)))
+                    code = session.code_of(role)
+                    if ca is not None and role != session.system_role:
+                        certificates[role] = ca.issue(role, code)
+                    s.add(Party(session=session, role=role, code=code,
+                                token_hash=token_hash(token),
+                                cert_sha256=certificates[role].sha256
+                                if role in certificates else None))
         except IntegrityError:
+            if chosen is not None:
+                raise ApiError(409, "CODE_IN_USE", f"gemeentecode {chosen} was taken by "
+                               "another session at the same moment.") from None
             continue  # another session took the same code in the meantime
+        parties = []
+        for role, token in tokens.items():
+            party = {"role": role, "code": session.code_of(role), "token": token}
+            if role == session.system_role:
+                party["system"] = system.name
+            if role in certificates:
+                party["certificate"] = certificate_json(certificates[role])
+            parties.append(party)
         body = {"id": session.id, "release": rel, "profile": profile,
-                "today": session.clock().isoformat(), "ggk_url": url,
-                "parties": [{"role": role, "code": session.code_of(role), "token": token}
-                            for role, token in tokens.items()]}
+                "today": session.clock().isoformat(), "ggk_url": url, "regio": regio,
+                "parties": parties}
         return jsonify(body), 201, {"Location": f"/api/sessions/{session.id}"}
     raise ApiError(503, "BUSY", "Could not allocate free identities; try again.")
 
@@ -95,7 +165,10 @@ def list_sessions():
     with reading(exchange().engine) as s:
         counts = dict(s.execute(select(Message.session_id, func.count())
                                 .group_by(Message.session_id)).all())
-        sessions = s.scalars(select(ExchangeSession).order_by(ExchangeSession.created_at)).all()
+        q = select(ExchangeSession).order_by(ExchangeSession.created_at)
+        if request.args.get("regio"):  # the sessions of one regio: one per gemeente
+            q = q.where(ExchangeSession.regio == request.args["regio"])
+        sessions = s.scalars(q).all()
         return jsonify({"sessions": [session_json(s, x, counts.get(x.id, 0)) for x in sessions]})
 
 

@@ -22,12 +22,13 @@ def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
     return {
         "id": session.id, "release": session.release, "profile": session.profile,
         "today": session.clock().isoformat(), "clock": "simulated" if session.today else "real",
-        "parties": [{"role": "gemeente", "code": session.gemeentecode},
-                    {"role": "aanbieder", "code": session.agb}],
+        "parties": [{"role": "gemeente", "code": session.code_of("gemeente")},
+                    {"role": "aanbieder", "code": session.code_of("aanbieder")}],
         "freezes": [freeze_json(f) for f in freezes],
         "faults": [fault_json(f) for f in faults],
         "messages": count,
         "ggk_url": session.ggk_url,
+        "regio": session.regio,
         "created_at": as_utc(session.created_at).isoformat(),
     }
 

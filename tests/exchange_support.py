@@ -106,7 +106,9 @@ class Server:
     """The exchange in a subprocess; `kill()` is kill -9."""
 
     def __init__(self, database: str, log: Path, gunicorn_workers: int = 0,
-                 env: dict | None = None, gunicorn_args: tuple[str, ...] = ()):
+                 env: dict | None = None, args: tuple = (), gunicorn_args: tuple[str, ...] = (),
+                 verify: str | bool = True):
+        self.verify = verify  # the CA file of an exchange with TLS
         env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
                **(env or {})}
         self.log = open(log, "ab")
@@ -115,10 +117,12 @@ class Server:
             self.url = f"http://127.0.0.1:{port}"
             cmd = [sys.executable, "-m", "gunicorn", *gunicorn_args, "-w", str(gunicorn_workers),
                    "-b", f"127.0.0.1:{port}", "--timeout", "120", "mock_gateway:create_app()"]
+            if "--certfile" in gunicorn_args:
+                self.url = self.url.replace("http:", "https:")
             self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log,
                                          stderr=self.log, start_new_session=True)
         else:
-            cmd = [sys.executable, "-m", "ketentest", "serve", "--port", "0"]
+            cmd = [sys.executable, "-m", "ketentest", "serve", "--port", "0", *args]
             self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                          stderr=self.log, text=True, start_new_session=True)
             first = self.proc.stdout.readline()
@@ -135,7 +139,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}")
             try:
-                requests.get(self.url + "/openapi.json", timeout=2)
+                requests.get(self.url + "/openapi.json", timeout=2, verify=self.verify)
                 return
             except requests.RequestException:  # not listening yet, or still starting
                 time.sleep(0.1)
@@ -208,7 +212,8 @@ class Client:
 class SessionClient:
     def __init__(self, client: Client, created: dict):
         self.c, self.id = client, created["id"]
-        self.parties = {p["role"]: Party(**p) for p in created["parties"]}
+        self.parties = {p["role"]: Party(p["role"], p["code"], p["token"])
+                        for p in created["parties"]}
         self.gemeente, self.aanbieder = self.parties["gemeente"], self.parties["aanbieder"]
         self.today: date | None = None  # the session's date, once set_clock set it
 

@@ -40,9 +40,11 @@ class RunOptions:
     junitxml: Path | None = None
     cucumberjson: Path | None = None
     html: Path | None = None
-    system: str | None = None  # the system under test, as the certificate names it
+    system: str | None = None  # the system under test: named in the certificate; when it is
+    # registered on the exchange (POST /api/systems), its own identity in every scenario
     vendor: str | None = None
     system_version: str | None = None
+    exchange_ca: str | None = None  # the CA file of an exchange with TLS
 
 
 def pytest_args(o: RunOptions) -> list[str]:
@@ -56,7 +58,9 @@ def pytest_args(o: RunOptions) -> list[str]:
             "--ketentest-profile", o.profile, "--ketentest-timeout", str(o.timeout)]
     for flag, value in (("--ketentest-exchange", o.exchange), ("--ketentest-werkdag", o.werkdag),
                         ("--ketentest-admin-token", o.admin_token),
-                        ("--ketentest-today", o.today), ("--ketentest-database", o.database)):
+                        ("--ketentest-today", o.today), ("--ketentest-database", o.database),
+                        ("--ketentest-system", o.system),
+                        ("--ketentest-exchange-ca", o.exchange_ca)):
         if value:
             args += [flag, str(value)]
     for t in o.triggers:

@@ -137,12 +137,13 @@ class Keten:
 
     def __init__(self, client: ExchangeClient, profile: Profile, release: str, start: date,
                  sut: str | None = None, sut_driver=None, timeout: float = 60.0,
-                 werkdag: float | None = None, profile_name: str | None = None):
+                 werkdag: float | None = None, profile_name: str | None = None,
+                 system: str | None = None):
         self.client, self.profile, self.release = client, profile, release
         self.profile_name = profile_name or profile.naam
         self.sut, self.sut_driver, self.timeout = sut, sut_driver, timeout
         self.werkdag = werkdag  # seconds of waiting for the system under test per werkdag
-        s = client.new_session(release, self.profile_name)
+        s = client.new_session(release, self.profile_name, system)
         self.session = s["id"]
         parties = {p["role"]: p for p in s["parties"]}
         self.codes = {role: parties[role]["code"] for role in ROLES}
@@ -157,7 +158,7 @@ class Keten:
         made = {"gemeente": lambda: SimulatedGemeente(profile, release, g, a),
                 "aanbieder": lambda: SimulatedAanbieder(profile, release, a, g)}
         self.agents = {role: ExchangeAgent(client.url, self.tokens[role], made[role](),
-                                           client.http)
+                                           client.party_http(parties[role]))
                        for role in ROLES if role != sut}
         self.exchanged: list[Exchanged] = []
         self._taken: set[tuple[str, str]] = set()  # (message id, 'received' | 'sent')

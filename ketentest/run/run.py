@@ -3,10 +3,13 @@ asked to do. One `Run` per pytest session; each scenario opens its own `Keten` f
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import requests
 
 from harness.profiles import Profile, builtin, load_profile
 from harness.standard.registry import DEFAULT
@@ -40,6 +43,9 @@ class Run:
     interactive: bool = False
     database: Path | None = None  # the embedded exchange's SQLite file
     current: Keten | None = None  # the scenario running now (for the reports)
+    system: str | None = None  # the system under test's name (the certificate names it)
+    registered: bool = False  # the exchange knows `system`: its own code in every session
+    exchange_ca: str | None = None  # the CA file of an exchange with TLS
 
     _embedded = None
     _temporary: Path | None = None  # the folder of a journal kept for this run only
@@ -53,7 +59,17 @@ class Run:
             self._embedded = EmbeddedExchange(db)
             self.exchange, self.admin_token = self._embedded.url, self._embedded.admin_token
             self.database = db
-        self.client = ExchangeClient(self.exchange, self.admin_token or "")
+        http = requests.Session()
+        if self.exchange_ca:
+            http.verify = self.exchange_ca
+            http.trust_env = False  # else REQUESTS_CA_BUNDLE overrides verify
+        self.client = ExchangeClient(self.exchange, self.admin_token or "", http)
+        self.registered = self.system is not None and self.client.has_system(self.system)
+        if self.system is not None and not self.registered:
+            print(f"ketentest: the exchange has no registered system {self.system!r}: the "
+                  "certificate names it, and every scenario gives the system under test a new "
+                  "party code (register it with POST /api/systems to keep its own)",
+                  file=sys.stderr, flush=True)
         self.driver = None if self.sut == "none" else \
             SutDriver(self.sut, self.triggers, self.interactive, self.timeout)
 
@@ -72,8 +88,11 @@ class Run:
         keten = Keten(self.client, find_profile(name), self.release,
                       start or self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
-                      self.werkdag, name)
+                      self.werkdag, name, system=self.system if self.registered else None)
         self.current = keten
-        if self.driver is not None:
+        # a registered system keeps its configuration: `sessie` only tells it the new session
+        # (its counterparty and date) when a trigger for it is given, never asks a person
+        if self.driver is not None and (not self.registered
+                                        or Action.SESSIE in self.driver.triggers):
             self.driver.fire(keten, Action.SESSIE, {})
         return keten

@@ -29,6 +29,11 @@ def pytest_addoption(parser) -> None:
     g.addoption("--ketentest-werkdag", type=float, metavar="S",
                 help="while waiting for the system under test, move the clock a werkdag "
                      "every S seconds (so a slow answer is a late one)")
+    g.addoption("--ketentest-system", metavar="NAME",
+                help="the system under test's name; a system registered on the exchange keeps its "
+                     "own identity in every scenario")
+    g.addoption("--ketentest-exchange-ca", metavar="FILE",
+                help="the CA certificate of an exchange with TLS")
     g.addoption("--ketentest-trigger", action="append", default=[], metavar="ACTION=CMD|URL")
     g.addoption("--ketentest-interactive", action="store_true",
                 help="ask a person at the terminal to perform the system's actions")
@@ -47,7 +52,8 @@ def run_from_options(config) -> Run:
                timeout=opt("--ketentest-timeout"), werkdag=opt("--ketentest-werkdag"),
                triggers=parse_triggers(opt("--ketentest-trigger")),
                interactive=opt("--ketentest-interactive"),
-               database=Path(database) if database else None)
+               database=Path(database) if database else None,
+               system=opt("--ketentest-system"), exchange_ca=opt("--ketentest-exchange-ca"))
 
 
 @pytest.fixture(scope="session")
