@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -303,8 +304,10 @@ def load_profile(path: str | os.PathLike) -> Profile:
     return loads(p.read_text(encoding="utf-8"), str(path))
 
 
+@lru_cache(maxsize=None)
 def builtin(name: str) -> Profile:
-    """One of the profiles shipped with ketentest (BUILTIN), e.g. 'regio-accepteert'."""
+    """One of the profiles shipped with ketentest (BUILTIN), e.g. 'regio-accepteert'. Read
+    once per process (a Profile is frozen): a run opens one per scenario."""
     if name not in BUILTIN:
         raise KeyError(f"no built-in profile {name!r}; there are {', '.join(BUILTIN)}")
     text = (resources.files("harness.profiles") / "data" / f"{name}.yaml").read_text("utf-8")

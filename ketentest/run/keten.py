@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
+from harness.breakers import Case
 from harness.parties import SimulatedAanbieder, SimulatedGemeente
 from harness.parties.base import Outgoing, Party
 from harness.parties.read import read
@@ -47,6 +48,8 @@ class Facts:
     verzoeken: list[str] = field(default_factory=list)  # ReferentieAanbieder of its verzoeken
     declaratie_antwoord: "Exchanged | None" = None  # the last 325 a step checked
     skipped: bool = False  # a step skipped the scenario: the system under test cannot play it
+    breaker: "Case | None" = None  # the certification's rule breaker (harness.breakers)
+    breaking: str | None = None  # the Identificatie of its breaking message, once sent
 
 
 @dataclass

@@ -137,11 +137,19 @@ class Recorder:
             if template is None:
                 continue
             feature = template.feature
-            steps = [StepRecord(s.keyword.strip(), s.name, s.line_number) for s in template.steps]
+            # an Abstract Scenario's example: its values in the name and steps, its tags too
+            example = getattr(getattr(item, "callspec", None), "params", {}).get(
+                "_pytest_bdd_example")
+            scenario = template.render(example) if example else template
+            tags = set(template.tags) | set(feature.tags)
+            if example:
+                tags |= {t for e in template.examples for t in e.tags
+                         if item.get_closest_marker(t) is not None}
+            steps = [StepRecord(s.keyword.strip(), s.name, s.line_number) for s in scenario.steps]
             self.scenarios[item.nodeid] = ScenarioRecord(
                 item.nodeid, feature.name, feature.rel_filename, feature.description or "",
-                template.name, template.line_number, sorted(template.tags), steps,
-                chain_tags=_chain_tags(feature.filename, template.line_number, template.tags))
+                scenario.name, template.line_number, sorted(tags), steps,
+                chain_tags=_chain_tags(feature.filename, template.line_number, tags))
 
     # ------------------------------------------------------------ steps
     def _step(self, request, step) -> StepRecord | None:

@@ -81,10 +81,12 @@ class Run:
             shutil.rmtree(self._temporary, ignore_errors=True)
             self._temporary = None
 
-    def open(self, profile: str | None) -> Keten:
-        """A new chain for a scenario: its own session on the exchange."""
+    def open(self, profile: str | None, start: date | None = None) -> Keten:
+        """A new chain for a scenario: its own session on the exchange, starting on `start`
+        (by default the run's today)."""
         name = profile or self.profile
-        keten = Keten(self.client, find_profile(name), self.release, self.today or date.today(),
+        keten = Keten(self.client, find_profile(name), self.release,
+                      start or self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
                       self.werkdag, name, system=self.system if self.registered else None)
         self.current = keten
