@@ -12,9 +12,10 @@ from harness.standard.codes import ROLES
 from .auth import admin_required
 from .db import Fault, Freeze, find_session, reading, writing
 from .faults import DELIVERY_FAULTS, TRANSPORT_FAULTS
-from .journal import journal_query, list_args
 from .inputs import json_object
+from .queries import journal_query, list_args
 from .runtime import ApiError, exchange
+from .signing import share as share_link
 from .views import entry_json, fault_json, freeze_json, session_json
 
 bp = Blueprint("admin", __name__)
@@ -157,11 +158,9 @@ MAX_SHARE_DAYS = 365
 def share(session_id):
     """{"days": N} (default 30): a signed read-only link to the session's web pages, for
     anyone, without a token, for N days (a certificate links its messages through it)."""
-    from . import web
-
     days = json_object().get("days", 30)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SHARE_DAYS:
         raise _bad(f"days must be a whole number from 1 to {MAX_SHARE_DAYS}.")
     with reading(exchange().engine) as s:
         find_session(s, session_id)
-    return jsonify(web.share(session_id, days)), 201
+    return jsonify(share_link(session_id, days)), 201

@@ -27,8 +27,8 @@ from harness.standard import find_message
 from . import delivery, refusals
 from .auth import Caller, caller
 from .db import ExchangeSession, Message, reading
-from .mailbox import read_body
-from .systems import route, stuf_ontvanger
+from .inputs import read_body
+from .routing import route, stuf_ontvanger
 from .runtime import ApiError, Exchange, exchange
 from .stuf import (CONTENT_TYPE, UUID4, Envelope, Sent, StufFault, handle_soap, oversized,
                    refuse, render_wsdl)

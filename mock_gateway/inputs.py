@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from flask import request
 
@@ -119,3 +120,50 @@ def text(value, name: str, max_length: int) -> str | None:
     if not isinstance(value, str) or len(value) > max_length:
         raise bad(f"{name} must be a string of at most {max_length} characters.")
     return value
+
+
+CHUNK = 64 * 1024
+DRAIN_LIMIT = 256 * 1024 * 1024  # read (and discard) at most this much of a refused upload
+HEAD = 64 * 1024  # kept of an oversized body: a GGk envelope's stuurgegevens stand there
+
+
+def ggk_url(value) -> str | None:
+    """A gemeente endpoint URL from a request body (None: no push, the REST inbox only)."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value) if isinstance(value, str) and len(value) <= 500 else None
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ApiError(400, "BAD_REQUEST", f"ggk_url must be the http(s) URL (at most 500 "
+                       f"characters) of the gemeente system's OntvangAsynchroon endpoint, e.g. "
+                       f"https://gemeente.example/ggk, or null; got {value!r}.")
+    return value
+
+
+def read_body(limit: int) -> tuple[bytes | None, int, bytes]:
+    """The body, or None and its size when it is over `limit`, and its first HEAD bytes. Never
+    holds more than `limit` bytes: an oversized body is read on and thrown away, so the client
+    gets the answer."""
+    declared = request.content_length
+    stream = request.stream
+    chunks, total = [], 0
+    if declared is None or declared <= limit:
+        while total <= limit:
+            chunk = stream.read(min(CHUNK, limit + 1 - total))
+            if not chunk:
+                data = b"".join(chunks)
+                return data, total, data[:HEAD]
+            chunks.append(chunk)
+            total += len(chunk)
+    head = b"".join(chunks)[:HEAD]
+    chunks.clear()
+    while total < DRAIN_LIMIT:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        if len(head) < HEAD:
+            head += chunk[:HEAD - len(head)]
+        total += len(chunk)
+    return None, max(total, declared or 0), head

@@ -8,47 +8,16 @@ from sqlalchemy import select
 from . import delivery, inputs
 from .auth import party_required
 from .db import Message, reading, utcnow, writing
-from .journal import journal_query, list_args, visible_message
+from .inputs import read_body
+from .queries import journal_query, list_args, visible_message
+from .routing import counterparty, in_scope, route
+from .runtime import ApiError, exchange, not_found
 from .status import effective_status, visible_to_receiver
 from .views import entry_json
-from .runtime import ApiError, exchange, not_found
-from .systems import counterparty, in_scope, route
 
 bp = Blueprint("mailbox", __name__)
 
 XML_TYPES = ("application/xml", "text/xml")
-CHUNK = 64 * 1024
-DRAIN_LIMIT = 256 * 1024 * 1024  # read (and discard) at most this much of a refused upload
-HEAD = 64 * 1024  # kept of an oversized body: a GGk envelope's stuurgegevens stand there
-
-
-def read_body(limit: int) -> tuple[bytes | None, int, bytes]:
-    """The body, or None and its size when it is over `limit`, and its first HEAD bytes. Never
-    holds more than `limit` bytes: an oversized body is read on and thrown away, so the client
-    gets the answer."""
-    declared = request.content_length
-    stream = request.stream
-    chunks, total = [], 0
-    if declared is None or declared <= limit:
-        while total <= limit:
-            chunk = stream.read(min(CHUNK, limit + 1 - total))
-            if not chunk:
-                data = b"".join(chunks)
-                return data, total, data[:HEAD]
-            chunks.append(chunk)
-            total += len(chunk)
-    head = b"".join(chunks)[:HEAD]
-    chunks.clear()
-    while total < DRAIN_LIMIT:
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            break
-        if len(head) < HEAD:
-            head += chunk[:HEAD - len(head)]
-        total += len(chunk)
-    return None, max(total, declared or 0), head
-
-
 @bp.post("/api/messages")
 @party_required
 def submit():

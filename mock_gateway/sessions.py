@@ -3,10 +3,8 @@ gemeentecode, since TR378 checks it) and aanbieder (an 8-digit AGB code), both u
 the live sessions, with a bearer token each. Admin only."""
 from __future__ import annotations
 
-import base64
 import secrets
 import uuid
-from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, request
 from sqlalchemy import delete, func, select, update
@@ -21,32 +19,10 @@ from .auth import admin_required, new_token
 from .db import (ExchangeSession, Fault, Freeze, Message, Party, System, find_session, reading,
                  token_hash, writing)
 from .runtime import ApiError, exchange
-from .views import session_json
+from .views import certificate_json, session_json
 
 bp = Blueprint("sessions", __name__)
 _ATTEMPTS = 20  # a concurrent create may take the same code: try again
-
-
-def ggk_url(value) -> str | None:
-    """A gemeente endpoint URL from a request body (None: no push, the REST inbox only)."""
-    if value is None:
-        return None
-    try:
-        parts = urlsplit(value) if isinstance(value, str) and len(value) <= 500 else None
-    except ValueError:  # e.g. an unclosed [IPv6 address
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ApiError(400, "BAD_REQUEST", f"ggk_url must be the http(s) URL (at most 500 "
-                       f"characters) of the gemeente system's OntvangAsynchroon endpoint, e.g. "
-                       f"https://gemeente.example/ggk, or null; got {value!r}.")
-    return value
-
-
-def certificate_json(c) -> dict:
-    """A party's client certificate as registration answers it (shown only then)."""
-    return {"pem": c.pem.decode(), "key": c.key_pem.decode(),
-            "pkcs12": base64.b64encode(c.pkcs12).decode(), "pkcs12_password": c.password,
-            "sha256": c.sha256}
 
 
 def _regio(body: dict) -> tuple[str | None, str | None]:
@@ -111,7 +87,7 @@ def create():
         raise ApiError(400, "BAD_REQUEST", f"Unknown release {rel!r:.60}; "
                        f"known: {', '.join(RELEASES)}.")
     profile = inputs.text(body.get("profile"), "profile (a regio profile name)", 200)
-    url = ggk_url(body.get("ggk_url"))
+    url = inputs.ggk_url(body.get("ggk_url"))
     system = _system(body.get("system"))
     regio, chosen = _regio(body)
     if system is not None and system.role == "gemeente" and "ggk_url" not in body:
@@ -200,7 +176,7 @@ def set_ggk(session_id):
     body = inputs.json_object()
     if "url" not in body:
         raise ApiError(400, "BAD_REQUEST", 'Send {"url": "https://..."} or {"url": null}.')
-    url = ggk_url(body["url"])
+    url = inputs.ggk_url(body["url"])
     with writing(exchange().writer) as s:
         session = find_session(s, session_id, lock=True)
         session.ggk_url = url

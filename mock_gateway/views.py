@@ -2,11 +2,12 @@
 the API answers them (`openapi.json` describes them)."""
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from sqlalchemy import func, select
 
-from .db import ExchangeSession, Fault, Freeze, Message, as_utc
+from .db import ExchangeSession, Fault, Freeze, Message, System, as_utc
 from .status import effective_status
 from .termijn import termijn_json
 
@@ -67,3 +68,19 @@ def entry_json(m: Message, now: datetime | None = None) -> dict:
             "next_attempt": _stamp(m.push_next) if m.pushed_at is None else None,
             "error": m.push_error},
     }
+
+
+def system_json(system: System, sessions: int | None = None) -> dict:
+    body = {"name": system.name, "role": system.role, "code": system.code,
+            "push_url": system.push_url, "certificate": system.cert_sha256 is not None,
+            "created_at": as_utc(system.created_at).isoformat()}
+    if sessions is not None:
+        body["sessions"] = sessions
+    return body
+
+
+def certificate_json(c) -> dict:
+    """A party's client certificate as registration answers it (shown only then)."""
+    return {"pem": c.pem.decode(), "key": c.key_pem.decode(),
+            "pkcs12": base64.b64encode(c.pkcs12).decode(), "pkcs12_password": c.password,
+            "sha256": c.sha256}

@@ -28,9 +28,9 @@ from . import delivery
 from .auth import Caller, caller
 from .db import Message, as_utc, reading, utcnow, writing
 from .status import effective_status, status_clause
-from .mailbox import read_body
+from .inputs import read_body
 from .runtime import ApiError, exchange
-from .systems import in_scope, route
+from .routing import in_scope, route
 from .vsp_metadata import (UUID, Entry, Invalid, Melding, berichtstatus, kept, matches, payload_meldingen,
                            problem, pull_metadata, read_limit, read_metadata, read_zoekpad,
                            sender_meldingen)

@@ -16,27 +16,25 @@ from __future__ import annotations
 
 import hmac
 import json
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from flask import (Blueprint, Response, current_app, redirect, render_template, request,
-                   url_for)
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from itsdangerous import BadSignature
 from lxml import etree
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from harness.standard import find_message
 from harness.validation.intake import parse
 from harness.validation.message import Message as Bericht
 from harness.validation.rules import RULES
 
-from .db import ExchangeSession, Message, Party, Setting, as_utc, reading, token_hash, writing
-from .journal import entry_json
+from .db import ExchangeSession, Message, Party, as_utc, reading, token_hash
 from .runtime import exchange
+from .signing import cookie_signer, link_signer, share_token
+from .views import entry_json
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/web/static")
@@ -45,7 +43,6 @@ COOKIE = "ketentest_web"
 COOKIE_AGE = 12 * 3600  # a sign-in lasts a working day
 SHARE_DAYS = (1, 7, 30)  # what the admin may choose for a shared link
 DEFAULT_SHARE_DAYS = 7
-SECRET_SETTING = "web_secret"
 MAX_ROWS = 3000  # lines of XML laid out on a message page; the rest is in the raw download
 LANES = ("gemeente", "exchange", "aanbieder")
 
@@ -73,44 +70,6 @@ def error_page(e):
     """An HTTP error on a page path (a 404, a 405): a page saying so, not JSON."""
     return render_template("web/refused.html", title=e.name, text=e.description,
                            viewer=None), e.code
-
-
-# -- signing -----------------------------------------------------------------------------
-
-def _secret() -> str:
-    """The exchange's signing secret: stored once in the database, so every worker and every
-    restart signs alike."""
-    cached = current_app.extensions.get("ketentest.web_secret")
-    if cached:
-        return cached
-    ex = exchange()
-    for _ in range(3):
-        try:
-            with writing(ex.writer) as s:
-                row = s.get(Setting, SECRET_SETTING)
-                if row is None:
-                    row = Setting(name=SECRET_SETTING, value=secrets.token_urlsafe(32))
-                    s.add(row)
-                value = row.value
-            break
-        except IntegrityError:  # another worker made one at the same moment: read that
-            continue
-    current_app.extensions["ketentest.web_secret"] = value
-    return value
-
-
-def _cookie_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(_secret(), salt="ketentest-web-cookie")
-
-
-def _link_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(_secret(), salt="ketentest-share")
-
-
-def share_token(session_id: str, days: int, now: float | None = None) -> str:
-    """A read-only link's token for one session, valid for `days` days."""
-    expires = int((now or time.time()) + days * 86400)
-    return _link_signer().dumps({"s": session_id, "e": expires})
 
 
 # -- who is looking ----------------------------------------------------------------------
@@ -147,7 +106,7 @@ def _viewer() -> Viewer:
     if not raw:
         return Viewer()
     try:
-        data = _cookie_signer().loads(raw, max_age=COOKIE_AGE)
+        data = cookie_signer().loads(raw, max_age=COOKIE_AGE)
     except BadSignature:
         return Viewer()
     # an admin cookie dies with the admin token it was made for
@@ -163,7 +122,7 @@ def _with_cookie(response: Response, viewer: Viewer) -> Response:
     if not payload:
         response.delete_cookie(COOKIE, path="/web")
         return response
-    response.set_cookie(COOKIE, _cookie_signer().dumps(payload), max_age=COOKIE_AGE,
+    response.set_cookie(COOKIE, cookie_signer().dumps(payload), max_age=COOKIE_AGE,
                         path="/web", httponly=True, samesite="Lax",
                         secure=request.scheme == "https")
     return response
@@ -243,7 +202,7 @@ def logout():
 def shared(token):
     """A shared read-only link: remembered in the browser's cookie, then the session's page."""
     try:
-        data = _link_signer().loads(token)
+        data = link_signer().loads(token)
         session_id, expires = str(data["s"]), int(data["e"])
     except (BadSignature, KeyError, TypeError, ValueError):
         raise Refused(403, "Link not valid", "This link is not a valid shared link of this "
@@ -267,15 +226,6 @@ def shared(token):
             if m is not None and m.session_id == session_id:
                 target = url_for("web.message", message_id=message_id)
     return _with_cookie(redirect(target), viewer)
-
-
-def share(session_id: str, days: int) -> dict:
-    """A shared link (JSON API: POST /api/sessions/{id}/share): its URL and expiry."""
-    now = time.time()
-    expires = datetime.fromtimestamp(int(now + days * 86400), timezone.utc)
-    return {"url": url_for("web.shared", token=share_token(session_id, days, now),
-                           _external=True),
-            "expires": expires.isoformat()}
 
 
 # -- pages -------------------------------------------------------------------------------

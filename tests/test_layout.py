@@ -86,3 +86,21 @@ def test_releases_are_data_named_only_by_the_registry(package):
     """Adding a release is a folder of tables and an entry in the registry: no other code
     names release 3.2."""
     assert not release_literals(package), "\n".join(release_literals(package))
+
+
+def test_blueprints_share_through_the_app_not_through_each_other():
+    """A blueprint module (one that makes a Flask Blueprint) is imported by the app factory
+    only: what blueprints share lives in modules of its own (delivery, queries, views, ...)."""
+    folder = ROOT / "mock_gateway"
+    blueprints = {p.stem for p in folder.glob("*.py") if "Blueprint(" in p.read_text()}
+    assert {"sessions", "admin", "mailbox", "journal", "ggk"} <= blueprints
+    wrong = []
+    for path in sorted(folder.glob("*.py")):
+        if path.stem == "app":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                named = {node.module} if node.module else {a.name for a in node.names}
+                wrong += [f"{path.name}:{node.lineno} imports {m}" for m in named & blueprints]
+    assert not wrong, "\n".join(wrong)

@@ -10,7 +10,7 @@ from datetime import date
 from ..factories.declaratie import prestatie, signed, totaal
 from ..standard import registry
 from .catalogue import breaks, not_exercisable
-from .keten import ANDER_BSN, NUMMER, OKTOBER, Keten, at, el
+from .keten import NUMMER, OKTOBER, Keten, at, el
 
 D = date
 IJW = registry.names("ijw")  # TR377 and TR409 are iJw's own

@@ -79,8 +79,8 @@ class Keten:
         root = d if isinstance(d, etree._Element) else self.render(message, d)
         xml = to_bytes(root)
         if today is None:  # received on the day it is dated
-            today = date.fromisoformat(root.findtext(f"{{*}}Header/{{*}}BerichtIdentificatie/"
-                                                     f"{{*}}Dagtekening"))
+            today = date.fromisoformat(root.findtext("{*}Header/{*}BerichtIdentificatie/"
+                                                     "{*}Dagtekening"))
         verdict = self.judge(xml, today)
         if not verdict.accepted:
             raise BreakerError(f"{self.rel.name} {message} before the breaking message was not "
