@@ -89,6 +89,11 @@ def test_the_self_test_passes_every_rule_case(tmp_path, rel):
     skipped = 0 if rel.startswith("ijw") else 3  # TR377, TR409, CS318: iJw's own
     assert f"{rows} scenarios: {rows - skipped} passed, 0 failed, {skipped} skipped" \
         in done.stderr, done.stderr[-500:]
+    # every rule with a case in its role's suite is proven (the certificate's traceability)
+    counts = {role: (sum(r.in_suite for r in must_enforce(rel, role)),
+                     len(must_enforce(rel, role))) for role in ("aanbieder", "gemeente")}
+    assert done.stderr.rstrip().splitlines()[-1] == "rules proven: aanbieder {}/{}, gemeente " \
+        "{}/{}".format(*counts["aanbieder"], *counts["gemeente"])
     names = [e["name"] for f in json.loads((tmp_path / "c.json").read_text()) for e in
              f["elements"]]
     assert "De gemeente wijst een 305 af die regel TR019 breekt" in names
