@@ -38,6 +38,8 @@ def test_a_subset_proves_its_rules_and_leaves_the_others_not_run(tmp_path):
     html = (tmp_path / "c.html").read_text()
     assert f"aanbieder: 1 of {M['aanbieder']} rules proven</h3>" in html
     assert f"gemeente: 2 of {M['gemeente']} rules proven</h3>" in html
+    assert (f'<a href="#rules-aanbieder">aanbieder: 1 of {M["aanbieder"]} rules proven; '
+            f'gemeente: 2 of {M["gemeente"]} rules proven</a>') in html  # under the verdict
     aanbieder, gemeente = _rows(html, "aanbieder"), _rows(html, "gemeente")
     assert len(aanbieder) == M["aanbieder"] and len(gemeente) == M["gemeente"]
     assert aanbieder["TR002"].rstrip().endswith("proven")

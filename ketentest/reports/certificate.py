@@ -228,6 +228,9 @@ def write_certificate(recorder, options, path: Path) -> None:
     run = recorder.run
     ok = c["failed"] == 0
     record = run_record(recorder, options)
+    found = matrices(records, options.release, options.sut)
+    headline = "; ".join("{}: {} of {} rules proven".format(role, *proven(rows))
+                         for role, rows in found.items())
     text = embedded_json(record)
     cid = certificate_id(text)
     heading, prefix = _title(options, ok)
@@ -268,9 +271,10 @@ def write_certificate(recorder, options, path: Path) -> None:
 <h1>{escape(heading)}</h1>
 <div class="verdict {'ok' if ok else 'nok'}">{escape(banner)}{c['passed']} passed, {c['failed']} failed,
 {c['skipped']} skipped</div>
+<p><a href="#rules-{escape(next(iter(found)))}">{escape(headline)}</a></p>
 {_table(who, "info")}
 <h2>Chains</h2>{_chains(records)}
-<h2>Traceability</h2>{_traceability(matrices(records, options.release, options.sut))}
+<h2>Traceability</h2>{_traceability(found)}
 <h2>Scenarios</h2>{_scenarios(records, _pages(options, run))}
 <h2>Rule coverage</h2>{_coverage(records)}
 <h2>Run record</h2>
