@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.breakers import BREAKERS, catalogue, receives
@@ -70,6 +71,49 @@ def not_exercised(message: str) -> list[tuple[str, str]]:
         elif e.rule in NOT_OVER_THE_EXCHANGE:
             out[name] = NOT_OVER_THE_EXCHANGE[e.rule]
     return sorted(out.items())
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A rule `role` must enforce in a release: the messages it judges there that the role
+    receives, its retourcode(s), whether the role's suite has a case for it, and else why not."""
+
+    rule: str  # the id a finding and a tag name it by (TR319, for TR319 and TR319/xslt)
+    messages: tuple[str, ...]
+    retourcodes: tuple[str, ...]
+    in_suite: bool
+    reason: str | None = None
+
+
+def must_enforce(rel, role: str) -> list[Requirement]:
+    """Every rule `role` must enforce in `rel`: the rules of the catalogue on the heen messages
+    it receives, one per rule id, by id. The certificate's traceability counts these."""
+    found: dict[str, dict] = {}
+    for message in receives(rel, role):
+        suite = {row["regel"] for row in rows(role, message)} if message not in NO_RETOUR \
+            else set()
+        why = dict(not_exercised(message))
+        for e in catalogue(rel):
+            if e.message != message:
+                continue
+            r = RULES[e.rule]
+            f = found.setdefault(r.id, {"messages": set(), "codes": set(), "suite": False,
+                                        "reasons": {}})
+            f["messages"].add(message)
+            if r.retourcode:
+                f["codes"].add(r.retourcode)
+            if r.id in suite:
+                f["suite"] = True
+            else:
+                reason = NO_RETOUR.get(message) or why.get(r.id) or \
+                    why.get(f"{r.id} ({r.retourcode})") or e.reason
+                if reason:
+                    f["reasons"].setdefault(reason, []).append(message)
+    return [Requirement(rule, tuple(sorted(f["messages"])), tuple(sorted(f["codes"])),
+                        f["suite"], None if f["suite"] else "; ".join(
+                            f"{', '.join(sorted(set(ms)))}: {why}"
+                            for why, ms in f["reasons"].items()) or None)
+            for rule, f in sorted(found.items())]
 
 
 def feature(role: str, message: str) -> str:

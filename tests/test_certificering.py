@@ -15,7 +15,8 @@ from lxml import etree
 from harness.breakers import catalogue, receives
 from harness.standard import registry
 from harness.validation import RULES
-from ketentest.certificering import FEATURES, NO_RETOUR, NOT_OVER_THE_EXCHANGE, suites
+from ketentest.certificering import (FEATURES, NO_RETOUR, NOT_OVER_THE_EXCHANGE, must_enforce,
+                                     suites)
 
 from .sut_support import FakeSut
 from .test_run import run_against
@@ -56,6 +57,11 @@ def test_every_rule_a_role_must_enforce_has_a_scenario_or_a_reason(rel):
             for e in entries:
                 assert RULES[e.rule].id in rows or f"  - {e.rule}" in feature, (e.rule, message)
         proven[role] = (len(covered), len(rules))
+        # the certificate's traceability counts the same rules (must_enforce)
+        required = must_enforce(rel, role)
+        assert {r.rule for r in required} == rules
+        assert {r.rule for r in required if r.in_suite} == covered
+        assert all(r.reason for r in required if not r.in_suite)
     # not proven: TR056 and TR378 (the exchange refuses first), CS319 (the schema refuses
     # first), and the ten rules judged only on the 325 (no retour message carries a code)
     assert proven == {"iwmo-3.2": {"aanbieder": (37, 49), "gemeente": (85, 88)},
@@ -83,6 +89,11 @@ def test_the_self_test_passes_every_rule_case(tmp_path, rel):
     skipped = 0 if rel.startswith("ijw") else 3  # TR377, TR409, CS318: iJw's own
     assert f"{rows} scenarios: {rows - skipped} passed, 0 failed, {skipped} skipped" \
         in done.stderr, done.stderr[-500:]
+    # every rule with a case in its role's suite is proven (the certificate's traceability)
+    counts = {role: (sum(r.in_suite for r in must_enforce(rel, role)),
+                     len(must_enforce(rel, role))) for role in ("aanbieder", "gemeente")}
+    assert done.stderr.rstrip().splitlines()[-1] == "rules proven: aanbieder {}/{}, gemeente " \
+        "{}/{}".format(*counts["aanbieder"], *counts["gemeente"])
     names = [e["name"] for f in json.loads((tmp_path / "c.json").read_text()) for e in
              f["elements"]]
     assert "De gemeente wijst een 305 af die regel TR019 breekt" in names

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,11 @@ def test_the_whole_library_runs_green_with_both_parties_simulated(self_test):
     assert SCENARIOS >= 30
     assert f"{SCENARIOS} scenarios: {SCENARIOS} passed, 0 failed, 0 skipped" in done.stderr
     assert done.stderr.count("✔ [") == SCENARIOS  # progress: a line per scenario
+    # both roles traced in a self-test; the library alone proves some rules of each, not all
+    last = done.stderr.rstrip().splitlines()[-1]
+    proven = re.fullmatch(r"rules proven: aanbieder (\d+)/(\d+), gemeente (\d+)/(\d+)", last)
+    assert proven, last
+    assert 0 < int(proven[1]) < int(proven[2]) and 0 < int(proven[3]) < int(proven[4])
 
 
 def test_junit_report_lists_every_scenario_per_chain(self_test):

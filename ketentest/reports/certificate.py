@@ -12,6 +12,7 @@ from pathlib import Path
 from harness.validation import RULES
 
 from .record import certificate_id, embedded_json, run_record
+from .traceability import matrices, proven
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;padding:0 1em;max-width:1100px;color:#222}
@@ -30,6 +31,7 @@ details{margin:.3em 0 .8em} summary{cursor:pointer} code{font-size:.92em}
 details.message{margin:.2em 0 .2em 1em} details.message:target{outline:2px solid #0550ae}
 pre.xml{background:#f6f8fa;border:1px solid #ddd;padding:.5em;overflow-x:auto;font-size:.85em;max-height:40em}
 .session{color:#555;margin:.3em 0}
+.proven{color:#1d6b2b} .not-run,.not-exercisable{color:#777}
 """
 MARK = {"passed": "✔", "failed": "✘", "skipped": "–"}
 
@@ -166,6 +168,36 @@ def _coverage(records) -> str:
                 "<th class=n>passed</th><th class=n>findings in verdicts</th></tr>" + rows))
 
 
+def _traceability(found) -> str:
+    """Per role certified: the headline "N of M rules proven" and a row per rule it must
+    enforce, with the scenarios that exercise it and the result."""
+    out = []
+    for role, rows in found.items():
+        n, m = proven(rows)
+        tally = ", ".join(f"{sum(r.result == x for r in rows)} {x}"
+                          for x in ("failed", "not run", "not exercisable"))
+        body = []
+        for r in rows:
+            req = r.requirement
+            scenarios = "<br>".join(f"<span class={s.status}>{MARK[s.status]}</span> "
+                                    f"{escape(s.name)}" for s in r.scenarios) or "–"
+            result = escape(r.result) + (f": {escape(req.reason)}"
+                                         if r.result == "not exercisable" and req.reason else "")
+            body.append(f"<tr><td><code>{escape(r.rule)}</code></td>"
+                        f"<td>{escape(', '.join(req.messages))}</td>"
+                        f"<td><code>{escape(', '.join(req.retourcodes) or '–')}</code></td>"
+                        f"<td>{scenarios}</td>"
+                        f"<td class={r.result.replace(' ', '-')}>{result}</td></tr>")
+        out.append(f"<h3 id=rules-{role}>{escape(role)}: {n} of {m} rules proven</h3>"
+                   f"<p>{escape(tally)}.</p>" + _table(
+                       "<tr><th>rule</th><th>message</th><th>retourcode</th><th>scenario</th>"
+                       "<th>result</th></tr>" + "".join(body), "trace"))
+    return ("<p>Every rule the certified role must enforce on the messages it receives (the "
+            "catalogue of rule breakers): proven by a passed scenario tagged with the rule "
+            "in which that role receives the message, failed, not run, or not exercisable "
+            "(why).</p>" + "".join(out))
+
+
 def _system(options) -> str:
     name = " ".join(x for x in (options.system, options.system_version) if x)
     if options.vendor:
@@ -196,6 +228,9 @@ def write_certificate(recorder, options, path: Path) -> None:
     run = recorder.run
     ok = c["failed"] == 0
     record = run_record(recorder, options)
+    found = matrices(records, options.release, options.sut)
+    headline = "; ".join("{}: {} of {} rules proven".format(role, *proven(rows))
+                         for role, rows in found.items())
     text = embedded_json(record)
     cid = certificate_id(text)
     heading, prefix = _title(options, ok)
@@ -236,8 +271,10 @@ def write_certificate(recorder, options, path: Path) -> None:
 <h1>{escape(heading)}</h1>
 <div class="verdict {'ok' if ok else 'nok'}">{escape(banner)}{c['passed']} passed, {c['failed']} failed,
 {c['skipped']} skipped</div>
+<p><a href="#rules-{escape(next(iter(found)))}">{escape(headline)}</a></p>
 {_table(who, "info")}
 <h2>Chains</h2>{_chains(records)}
+<h2>Traceability</h2>{_traceability(found)}
 <h2>Scenarios</h2>{_scenarios(records, _pages(options, run))}
 <h2>Rule coverage</h2>{_coverage(records)}
 <h2>Run record</h2>

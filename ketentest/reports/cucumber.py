@@ -1,6 +1,7 @@
 """Cucumber JSON (the format of cucumber-js / cucumber-jvm reporters): features with their
 scenarios, steps with status and duration in nanoseconds. Unlike pytest-bdd's own, every
-scenario is present; a step without a definition has status "undefined"."""
+scenario is present; a step without a definition has status "undefined"; `rules` beside a
+scenario's tags lists the rule ids they name."""
 from __future__ import annotations
 
 import json
@@ -32,6 +33,7 @@ def write_cucumber(recorder, options, path: Path) -> None:
                              "type": "scenario", "name": r.name, "line": r.line,
                              "description": "",
                              "tags": [{"name": "@" + t, "line": r.line - 1} for t in r.tags],
+                             "rules": r.rule_ids,
                              "steps": steps})
         doc.append({"id": _slug(name), "uri": uri, "keyword": "Functionaliteit", "name": name,
                     "description": description, "line": 1, "tags": [], "elements": elements})

@@ -1,5 +1,6 @@
 """JUnit XML (the Jenkins/GitLab flavour): a testsuite per feature, a testcase per scenario
-(classname = chain folder and feature), failures with the failing step's message."""
+(classname = chain folder and feature), failures with the failing step's message, and a
+property `rule` per rule id the scenario's tags name."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,5 +33,7 @@ def write_junit(recorder, options, path: Path) -> None:
                 etree.SubElement(case, "skipped", message=r.error or "skipped")
             props = etree.SubElement(case, "properties")
             etree.SubElement(props, "property", name="tags", value=" ".join(r.tags))
+            for rule in r.rule_ids:  # the rules it exercises, one property each
+                etree.SubElement(props, "property", name="rule", value=rule)
     Path(path).write_bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8",
                                           pretty_print=True))

@@ -1,6 +1,7 @@
 """The run record: what a certificate certifies, as one JSON document. The system (name,
 vendor, version), ketentest's version, a digest of the scenario files, release, profile, the
-run's time, every scenario with its session's party codes, steps and messages (each with its
+run's time, per role certified every rule it must enforce with its result (traceability),
+every scenario with its rule ids, its session's party codes, steps and messages (each with its
 verdict and a digest of its XML). The certificate id is the SHA-256 of this document as embedded in the
 certificate (sorted keys, no spaces): anyone can recompute it from the file alone."""
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
+from .traceability import as_record, matrices
 
 
 def feature_files(paths) -> list[Path]:
@@ -68,8 +70,11 @@ def run_record(recorder, options, finished: datetime | None = None) -> dict:
         "started": recorder.started.astimezone(timezone.utc).isoformat(timespec="seconds"),
         "finished": finished.astimezone(timezone.utc).isoformat(timespec="seconds"),
         "counts": recorder.counts(),
+        "traceability": as_record(matrices(list(recorder.scenarios.values()), options.release,
+                                           options.sut)),
         "scenarios": [{
             "chain": r.chain, "feature": r.feature_file, "name": r.name, "tags": r.tags,
+            "rules": r.rule_ids,
             "status": r.status, "error": r.error if r.status != "passed" else None,
             "session": r.session, "codes": r.codes,
             "steps": [{"keyword": s.keyword, "name": s.name, "status": s.status}

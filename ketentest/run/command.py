@@ -110,4 +110,6 @@ def run(o: RunOptions, out=sys.stderr) -> int:
     n = len(recorder.scenarios)
     out.write(f"{n} scenario{'' if n == 1 else 's'}: {c['passed']} passed, {c['failed']} failed, "
               f"{c['skipped']} skipped\n")
+    from ..reports.traceability import matrices, summary_line
+    out.write(summary_line(matrices(recorder.scenarios.values(), o.release, o.sut)) + "\n")
     return 1 if c["failed"] else 0

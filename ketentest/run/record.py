@@ -14,10 +14,13 @@ from datetime import datetime, timezone
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from harness.validation import RULES
+
 from .keten import Exchanged
 
 RULE_TAG = re.compile(r"^(TR\d{3}|OP\d{3}|C[DS]\d{3}|[0-9]{4}|[A-Z]\d{3})$")  # TR019, 9019, S329
 CHAIN_TAG = re.compile(r"^\d{3}-\d{3}$")  # @301-302: the chain a scenario belongs to
+RULE_IDS = frozenset(r.id for r in RULES.values())  # a tag naming a rule (TR019, not 9019)
 MAX_XML = 500_000  # characters of a message kept in the certificate (the rest: on the exchange)
 
 
@@ -114,6 +117,11 @@ class ScenarioRecord:
     @property
     def rules(self) -> set[str]:
         return {t for t in self.tags if RULE_TAG.match(t)}
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rules it names by id in its tags (its retourcode tags left out)."""
+        return sorted(t for t in self.tags if t in RULE_IDS)
 
 
 class Recorder:
