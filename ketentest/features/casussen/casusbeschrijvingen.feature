@@ -30,7 +30,7 @@ Functionaliteit: De casusbeschrijvingen van release 3.2
     En loopt de toewijzing bij de aanbieder tot de nieuwe einddatum met RedenWijziging "04"
     En kent de aanbieder 1 toewijzing van de client
 
-  @casus @301-302 @305-306 @307-308 @OP072 @OP155 @OP272 @OP377 @OP378 @TR414
+  @casus @307-308 @301-302 @305-306 @OP072 @OP155 @OP272 @OP377 @OP378 @TR414
   Scenario: Casus 2: tijdelijke stop, daarna een definitieve stop met gelijke einddatum
     # stap 3: de client is opgenomen in het ziekenhuis
     Als de aanbieder de levering tijdelijk stopt
@@ -48,7 +48,7 @@ Functionaliteit: De casusbeschrijvingen van release 3.2
     Als de aanbieder 14 werkdagen later de levering definitief stopt met reden "in overeenstemming voortijdig"
     Dan ontvangt de aanbieder een 308 zonder retourcodes
 
-  @casus @301-302 @305-306 @307-308 @OP033 @OP033x2 @OP072 @OP155 @OP272 @IV008
+  @casus @307-308 @301-302 @305-306 @OP033 @OP033x2 @OP072 @OP155 @OP272 @IV008
   Scenario: Casus 4: de aanbieder corrigeert de reden van een stop
     # stap 3: de zorg eindigt volgens plan, maar de administratie vult de verkeerde reden
     Als de aanbieder de levering definitief stopt met reden "eenzijdig door aanbieder"
