@@ -109,8 +109,9 @@ def toewijzing_verlengen(keten: Keten, n: str) -> None:
                  r' met RedenWijziging "(?P<reden>\d+)"$'))
 def toewijzing_verlengd(keten: Keten, reden: str) -> None:
     """Dan loopt de toewijzing bij de aanbieder tot de nieuwe einddatum met RedenWijziging
-    "CODE": the aanbieder accepted a 301 whose toewijzing (the same ToewijzingNummer, the same
-    Omvang) ends on the date the extension named, with that RedenWijziging."""
+    "CODE": the aanbieder accepted a 301 in which the scenario's toewijzing (the same
+    ToewijzingNummer, not a new one) ends on the date the extension named, with that
+    RedenWijziging."""
     nummer = toewijzing_nummer(keten)
     t = _toegewezen(keten, nummer)
     want = keten.facts.verlengd_tot
