@@ -179,7 +179,8 @@ class SimulatedAanbieder(Party):
         last = [n for (b, n), lv in self.leveringen.items() if b == bsn and lv[-1].tijdelijk][-1:]
         for n in nummers or running or last:
             levering = self.leveringen[(bsn, n)][-1]
-            levering.einde, levering.tijdelijk, levering.reden = einddatum or today, tijdelijk, reden
+            levering.einde, levering.tijdelijk = einddatum or today, tijdelijk
+            levering.reden = reden
             t = self.toewijzing(bsn, n)
             producten.append({"ToewijzingNummer": n, "Product": t.get("Product"),
                               "ToewijzingIngangsdatum": t["Ingangsdatum"],

@@ -142,5 +142,5 @@ def tr415(m: Message, ctx):
         if status in NIEUW_OF_GEWIJZIGD and \
                 any(not s.tijdelijk for s in _eerdere_stops(m, ctx, key)):
             yield p, (f"The delivery on {_sleutel(key)} is already stopped for good; to correct "
-                      "that stop, delete it (StatusAanlevering 3) and send the new one, in this 307 "
-                      "or an earlier one.")
+                      "that stop, delete it (StatusAanlevering 3) and send the new one, in this "
+                      "307 or an earlier one.")
