@@ -126,12 +126,19 @@ class FakeSut:
             return party.intrekking(today, bsn, nummer)
         if action == "toewijzing-verwijderen":
             return party.verwijdering(today, bsn, nummer)
+        if action == "toewijzing-verlengen":
+            return party.wijziging(today, bsn, nummer, date.fromisoformat(facts["einddatum"]),
+                                   gedateerd=True)
         if action in ("start", "herstart"):
             return party.start(today, bsn)
         if action == "start-verwijderen":
             return party.verwijder_start(today, bsn)
+        if action == "stop-corrigeren":
+            return party.corrigeer_stop(today, bsn, facts["reden"])
         if action.startswith("stop-"):
-            return party.stop(today, bsn, tijdelijk=action == "stop-tijdelijk")
+            einde = date.fromisoformat(facts["einddatum"]) if facts.get("einddatum") else None
+            return party.stop(today, bsn, tijdelijk=action == "stop-tijdelijk",
+                              einddatum=einde, reden=facts.get("reden") or None)
         if action == "verzoek-om-toewijzing":
             return party.vot(today, facts["product"].split(), bsn=bsn)
         if action == "verzoek-om-wijziging":

@@ -112,6 +112,23 @@ def tr415(k, breaks):
     return k.stop(einde=D(2026, 10, 20))
 
 
+def tr415_in_een_bericht(k, breaks):
+    """Casus 4 of the 3.2 case descriptions: the deleted stop and its replacement in one 307
+    (breaks: the deletion names another Einddatum, so the definitive stop still stands)."""
+    ok(k.toewijzing())
+    ok(k.start())
+    reden, nieuw = {"iwmo": ("22", "19"), "ijw": ("33", "31")}[k.rel.standard]
+    ok(k.stop(einde=D(2026, 10, 15), reden=reden))
+    stop = {"ToewijzingNummer": 1001, "product": k.product,
+            "ToewijzingIngangsdatum": D(2026, 9, 1), "Begindatum": D(2026, 9, 7),
+            "RedenBeeindiging": reden, "Einddatum": D(2026, 10, 15)}
+    weg = {**stop, "StatusAanlevering": "3"}
+    if breaks:
+        weg["Einddatum"] = D(2026, 10, 14)
+    return k.stuur("307", Client__Bsn=BSN, producten=[
+        weg, {**stop, "RedenBeeindiging": nieuw, "StatusAanlevering": "1"}])
+
+
 # --- verzoeken and antwoorden --------------------------------------------------------------
 def tr347(k, breaks):
     ok(k.vot("REF1"))
@@ -413,8 +430,8 @@ def tr056(k, breaks):
 
 
 SCENARIOS = {name.upper(): fn for name, fn in dict(globals()).items()
-             if name.startswith("tr") and callable(fn) and not name.endswith("_325")}
-EXTRA = {"TR304": [tr304_325]}  # rules with more than one scenario
+             if name.startswith("tr") and callable(fn) and not name.endswith(("_325", "_bericht"))}
+EXTRA = {"TR304": [tr304_325], "TR415": [tr415_in_een_bericht]}  # rules with more than one scenario
 CHAIN_RULES = sorted(r.id for r in RULES.values() if r.category == "chain")
 
 

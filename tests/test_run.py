@@ -278,3 +278,28 @@ def test_a_temporary_journal_is_removed_after_the_run(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert list(temp.iterdir()) == []
     assert "rejected: TR019" in (tmp_path / "c.html").read_text()
+
+
+# ---------------------------------------------------------------- the 3.2 case descriptions
+CASUSSEN = ["Casus 1: de gemeente verlengt een toewijzing door de einddatum op te rekken",
+            "Casus 2: tijdelijke stop, daarna een definitieve stop met gelijke einddatum",
+            "Casus 3: tijdelijke stop, daarna een definitieve stop met ongelijke einddatum",
+            "Casus 4: de aanbieder corrigeert de reden van een stop"]
+
+
+@pytest.mark.parametrize("release", ["iwmo-3.2", "ijw-3.2"])
+def test_the_case_descriptions_pass_with_both_parties_simulated(tmp_path, release):
+    done = ketentest_run("--sut", "none", "--release", release, "--today", TODAY,
+                         "--tags", "@casus", "--junitxml", "junit.xml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "4 scenarios: 4 passed, 0 failed, 0 skipped" in done.stderr
+    cases = etree.parse(str(tmp_path / "junit.xml")).getroot().findall(".//testcase")
+    assert sorted(c.get("name") for c in cases) == CASUSSEN
+    assert not any(c.find("failure") is not None or c.find("skipped") is not None for c in cases)
+
+
+@pytest.mark.parametrize("role", ["aanbieder", "gemeente"])
+def test_a_correct_system_plays_every_case_description(tmp_path, role):
+    code, results = run_against(FakeSut(role), tmp_path, "@casus")
+    assert results == {name: ("passed", "") for name in CASUSSEN}
+    assert code == 0

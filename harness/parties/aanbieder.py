@@ -32,6 +32,7 @@ class Levering:
     begin: date
     einde: date | None = None
     tijdelijk: bool = False
+    reden: str | None = None  # RedenBeeindiging of its stop
 
 
 @dataclass
@@ -165,10 +166,12 @@ class SimulatedAanbieder(Party):
 
     def stop(self, today: date, bsn: str, nummers: list[int] | None = None,
              einddatum: date | None = None, tijdelijk: bool = False,
-             reden: str | None = None) -> Outgoing:
+             reden: str | None = None, vastgesteld: date | None = None) -> Outgoing:
         """A 307: care stopped on `einddatum` (default today), temporarily (RedenBeeindiging
         20) or for good (default: volgens plan, or `reden`), for the given toewijzingen
-        (default: the running ones, or else the last one stopped temporarily)."""
+        (default: the running ones, or else the last one stopped temporarily). Its termijn
+        runs from the Einddatum, or from `vastgesteld` (the day a definitive stop after a
+        temporary one became known, OP272)."""
         reden = TIJDELIJK if tijdelijk else (reden or VOLGENS_PLAN[self.release.standard])
         producten = []
         running = [n for (b, n), lv in self.leveringen.items() if b == bsn and lv[-1].einde is None]
@@ -177,6 +180,7 @@ class SimulatedAanbieder(Party):
         for n in nummers or running or last:
             levering = self.leveringen[(bsn, n)][-1]
             levering.einde, levering.tijdelijk = einddatum or today, tijdelijk
+            levering.reden = reden
             t = self.toewijzing(bsn, n)
             producten.append({"ToewijzingNummer": n, "Product": t.get("Product"),
                               "ToewijzingIngangsdatum": t["Ingangsdatum"],
@@ -186,7 +190,26 @@ class SimulatedAanbieder(Party):
             raise ValueError(f"client {bsn} has no running care to stop")
         client = {**self.clients[bsn], "StopProducten": {"StopProduct": producten}}
         return self.emit("307", self.build("307", today, Client=client), today, "levering",
-                         min(p["Einddatum"] for p in producten))
+                         vastgesteld or min(p["Einddatum"] for p in producten))
+
+    def corrigeer_stop(self, today: date, bsn: str, reden: str) -> Outgoing:
+        """A 307 correcting the client's last stops (IV008): each one deleted
+        (StatusAanlevering 3) and sent again with RedenBeeindiging `reden`, in one message."""
+        producten = []
+        for (b, n), lv in self.leveringen.items():
+            if b != bsn or lv[-1].einde is None:
+                continue
+            levering, t = lv[-1], self.toewijzing(bsn, n)
+            stop = {"ToewijzingNummer": n, "Product": t.get("Product"),
+                    "ToewijzingIngangsdatum": t["Ingangsdatum"], "Begindatum": levering.begin,
+                    "RedenBeeindiging": levering.reden, "Einddatum": levering.einde,
+                    "StatusAanlevering": VERWIJDEREN}
+            producten += [stop, {**stop, "RedenBeeindiging": reden, "StatusAanlevering": NIEUW}]
+            levering.reden = reden
+        if not producten:
+            raise ValueError(f"client {bsn} has no stop to correct")
+        client = {**self.clients[bsn], "StopProducten": {"StopProduct": producten}}
+        return self.emit("307", self.build("307", today, Client=client), today)
 
     def vot(self, today: date, producten: list[str], bsn: str | None = None,
             ingangsdatum: date | None = None, einddatum: date | None = None) -> Outgoing:

@@ -251,11 +251,14 @@ class SimulatedGemeente(Party):
         return self._antwoord(referentie, antwoord, reden, today)
 
     def wijziging(self, today: date, bsn: str, nummer: int, einddatum: date,
-                  reden: str | None = None) -> Outgoing:
-        """Change a toewijzing's Einddatum (later: verlenging 04, earlier: verkorting 05)."""
+                  reden: str | None = None, gedateerd: bool = False) -> Outgoing:
+        """Change a toewijzing's Einddatum (later: verlenging 04, earlier: verkorting 05);
+        `gedateerd`: its Toewijzingsdatum becomes today (as the case of an extension shows)."""
         t = self._toewijzing(bsn, nummer)
         later = t.get("Einddatum") is None or einddatum > t["Einddatum"]
         t.update(Einddatum=einddatum, RedenWijziging=reden or (VERLENGING if later else VERKORTING))
+        if gedateerd:
+            t["Toewijzingsdatum"] = today
         self.changed.setdefault(bsn, set()).add(nummer)
         return self._send_301(bsn, today)
 

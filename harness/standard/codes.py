@@ -22,6 +22,12 @@ NIEUW, VERWIJDEREN = "1", "3"
 
 # RedenBeeindiging (307): a temporary stop; any other reason is definitive
 TIJDELIJK = "20"
+# the definitive reasons a case description names, per standard (the two code lists differ)
+REDEN_BEEINDIGING = {
+    "volgens plan": {"iwmo": "19", "ijw": "31"},
+    "eenzijdig door aanbieder": {"iwmo": "22", "ijw": "33"},
+    "in overeenstemming voortijdig": {"iwmo": "23", "ijw": "34"},
+}
 
 # RedenWijziging (301): the toewijzing is deleted (Einddatum = Ingangsdatum)
 VERWIJDERD = "13"

@@ -15,11 +15,13 @@ class Action(StrEnum):
     TOEWIJZING = "toewijzing"
     TOEWIJZING_INTREKKEN = "toewijzing-intrekken"
     TOEWIJZING_VERWIJDEREN = "toewijzing-verwijderen"
+    TOEWIJZING_VERLENGEN = "toewijzing-verlengen"
     START = "start"
     HERSTART = "herstart"
     START_VERWIJDEREN = "start-verwijderen"
     STOP_TIJDELIJK = "stop-tijdelijk"
     STOP_DEFINITIEF = "stop-definitief"
+    STOP_CORRIGEREN = "stop-corrigeren"
     VERZOEK_OM_TOEWIJZING = "verzoek-om-toewijzing"
     VERZOEK_OM_WIJZIGING = "verzoek-om-wijziging"
     DECLARATIE = "declaratie"
@@ -37,13 +39,19 @@ ACTIONS = {
                                          "(eerdere einddatum, 301)"),
     Action.TOEWIJZING_VERWIJDEREN: ("gemeente", "verwijder toewijzing {toewijzing} van client {bsn} "
                                            "(RedenWijziging 13, 301)"),
+    Action.TOEWIJZING_VERLENGEN: ("gemeente", "verleng toewijzing {toewijzing} van client {bsn}: "
+                                         "Einddatum {einddatum}, RedenWijziging 04 (301)"),
     Action.START: ("aanbieder", "meld de start van de zorg (305) voor client {bsn}"),
     Action.HERSTART: ("aanbieder", "meld de herstart van de zorg (305) voor client {bsn}"),
     Action.START_VERWIJDEREN: ("aanbieder", "verwijder de start (305, StatusAanlevering 3) van "
                                        "client {bsn}"),
     Action.STOP_TIJDELIJK: ("aanbieder", "meld een tijdelijke stop (307, reden 20) voor client {bsn}"),
     Action.STOP_DEFINITIEF: ("aanbieder", "meld het definitieve einde van de zorg (307) voor "
-                                     "client {bsn}"),
+                                     "client {bsn} (Einddatum {einddatum}, RedenBeeindiging "
+                                     "{reden}: leeg is vandaag, volgens plan)"),
+    Action.STOP_CORRIGEREN: ("aanbieder", "corrigeer de stop van client {bsn}: verwijder hem "
+                                    "(StatusAanlevering 3) en stuur hem opnieuw met "
+                                    "RedenBeeindiging {reden}, in een 307"),
     Action.VERZOEK_OM_TOEWIJZING: ("aanbieder", "stuur een verzoek om toewijzing (315) voor "
                                            "product(en) {product} voor client {bsn}"),
     Action.VERZOEK_OM_WIJZIGING: ("aanbieder", "stuur een verzoek om wijziging (317) voor client "

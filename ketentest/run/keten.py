@@ -46,6 +46,7 @@ class Facts:
     product: str | None = None  # the first product code asked for
     toewijzingen: list[int] = field(default_factory=list)  # the client's ToewijzingNummers
     verzoeken: list[str] = field(default_factory=list)  # ReferentieAanbieder of its verzoeken
+    verlengd_tot: "date | None" = None  # the Einddatum an extension moved the toewijzing to
     declaratie_antwoord: "Exchanged | None" = None  # the last 325 a step checked
     skipped: bool = False  # a step skipped the scenario: the system under test cannot play it
     breaker: "Case | None" = None  # the certification's rule breaker (harness.breakers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.factories.values import month_end
 from harness.parties.read import read
 from harness.standard.codes import VERWIJDERD
 
@@ -74,6 +75,50 @@ def toewijzing_verwijderen(keten: Keten) -> None:
     bsn, nummer = client_bsn(keten), toewijzing_nummer(keten)
     keten.act("gemeente", Action.TOEWIJZING_VERWIJDEREN, "301",
               lambda g, today: g.verwijdering(today, bsn, nummer), bsn=bsn, toewijzing=nummer)
+
+
+def _toegewezen(keten: Keten, nummer: int) -> dict:
+    """The toewijzing `nummer` as the last 301 the aanbieder accepted shows it."""
+    keten.refresh()
+    for e in reversed(keten.exchanged):
+        if e.code == "301" and e.receiver == "aanbieder" and not e.refused \
+                and (e.verdict or {}).get("accepted"):
+            for t in e.data["Client"]["ToegewezenProducten"]["ToegewezenProduct"]:
+                if t["ToewijzingNummer"] == nummer:
+                    return t
+    raise ChainFailure(f"the aanbieder accepted no 301 naming toewijzing {nummer}")
+
+
+@when(parsers.re(r"de gemeente de toewijzing met (?P<n>\d+) maanden verlengt$"))
+def toewijzing_verlengen(keten: Keten, n: str) -> None:
+    """Als de gemeente de toewijzing met N maanden verlengt: a 301 moving the Einddatum of
+    the scenario's toewijzing N months later (to a month's end), same volume and frequentie,
+    RedenWijziging 04 and today's Toewijzingsdatum (OP380: the existing toewijzing is
+    extended, no new one)."""
+    bsn, nummer = client_bsn(keten), toewijzing_nummer(keten)
+    einde = _toegewezen(keten, nummer).get("Einddatum")
+    if einde is None:
+        raise ChainFailure(f"toewijzing {nummer} has no Einddatum to move")
+    keten.facts.verlengd_tot = einddatum = month_end(einde, int(n))
+    keten.act("gemeente", Action.TOEWIJZING_VERLENGEN, "301",
+              lambda g, today: g.wijziging(today, bsn, nummer, einddatum, gedateerd=True),
+              bsn=bsn, toewijzing=nummer, einddatum=einddatum.isoformat())
+
+
+@then(parsers.re(r'loopt de toewijzing bij de aanbieder tot de nieuwe einddatum'
+                 r' met RedenWijziging "(?P<reden>\d+)"$'))
+def toewijzing_verlengd(keten: Keten, reden: str) -> None:
+    """Dan loopt de toewijzing bij de aanbieder tot de nieuwe einddatum met RedenWijziging
+    "CODE": the aanbieder accepted a 301 in which the scenario's toewijzing (the same
+    ToewijzingNummer, not a new one) ends on the date the extension named, with that
+    RedenWijziging."""
+    nummer = toewijzing_nummer(keten)
+    t = _toegewezen(keten, nummer)
+    want = keten.facts.verlengd_tot
+    if t.get("Einddatum") != want or t.get("RedenWijziging") != reden:
+        raise ChainFailure(f"toewijzing {nummer} as the aanbieder accepted it ends on "
+                           f"{t.get('Einddatum')} with RedenWijziging {t.get('RedenWijziging')}; "
+                           f"expected {want} with {reden}")
 
 
 @then(parsers.re(r"kent de aanbieder (?P<n>\d+) toewijzing(?:en)? van de (?P<wie>client|andere client)$"))

@@ -23,6 +23,15 @@ def _producten(m: Message, klasse: str):
             m.text(p, "StatusAanlevering")
 
 
+def _eerdere_stops(m: Message, ctx, key) -> list:
+    """The stops received earlier on `key`, less those this message deletes: a correction
+    may delete a stop (StatusAanlevering 3) and send its replacement in one 307 (the 3.2 case
+    descriptions, casus 4), so the replacement is judged without the stop it replaces."""
+    weg = {(m.text(p, "RedenBeeindiging"), m.text(p, "Einddatum"))
+           for p, k, status in _producten(m, "StopProduct") if k == key and status == VERWIJDEREN}
+    return [s for s in ctx.state.stops.get(key, ()) if (s.reden, s.einddatum) not in weg]
+
+
 def _sleutel(key) -> str:
     return f"Bsn {key[0]}, product {key[1]}, Begindatum {key[2]}"
 
@@ -78,7 +87,8 @@ def tr074(m: Message, ctx):
         return
     for p, key, status in _producten(m, "StopProduct"):
         stop = (m.text(p, "RedenBeeindiging"), m.text(p, "Einddatum"))
-        if status == NIEUW and any((s.reden, s.einddatum) == stop for s in state.stops.get(key, ())):
+        if status == NIEUW and any((s.reden, s.einddatum) == stop
+                                   for s in _eerdere_stops(m, ctx, key)):
             yield p, f"This stop on {_sleutel(key)} was already received."
 
 
@@ -107,7 +117,7 @@ def tr413(m: Message, ctx):
     """After a temporary stop (RedenBeeindiging 20) on a key, a new stop on it is definitive."""
     for p, key, status in _producten(m, "StopProduct"):
         if status in NIEUW_OF_GEWIJZIGD and m.text(p, "RedenBeeindiging") == TIJDELIJK and \
-                any(s.tijdelijk for s in ctx.state.stops.get(key, ())):
+                any(s.tijdelijk for s in _eerdere_stops(m, ctx, key)):
             yield m.get(p, "RedenBeeindiging"), (
                 f"The delivery on {_sleutel(key)} is already stopped temporarily; a second stop "
                 "must give a definitive RedenBeeindiging (not 20), or restart with a new 305.")
@@ -118,7 +128,7 @@ def tr414(m: Message, ctx):
     """A further stop on a key ends on or after the Einddatum of the stop already there."""
     for p, key, status in _producten(m, "StopProduct"):
         einde = m.text(p, "Einddatum")
-        earlier = [s.einddatum for s in ctx.state.stops.get(key, ())]
+        earlier = [s.einddatum for s in _eerdere_stops(m, ctx, key)]
         if status in NIEUW_OF_GEWIJZIGD and earlier and einde < max(earlier):
             yield m.get(p, "Einddatum"), (
                 f"Einddatum {einde} lies before the Einddatum {max(earlier)} of the stop already "
@@ -130,6 +140,7 @@ def tr415(m: Message, ctx):
     """No stop follows a definitive stop (RedenBeeindiging other than 20) on the same key."""
     for p, key, status in _producten(m, "StopProduct"):
         if status in NIEUW_OF_GEWIJZIGD and \
-                any(not s.tijdelijk for s in ctx.state.stops.get(key, ())):
+                any(not s.tijdelijk for s in _eerdere_stops(m, ctx, key)):
             yield p, (f"The delivery on {_sleutel(key)} is already stopped for good; to correct "
-                      "that stop, delete it (StatusAanlevering 3) and send the new one.")
+                      "that stop, delete it (StatusAanlevering 3) and send the new one, in this "
+                      "307 or an earlier one.")
