@@ -33,8 +33,9 @@ def set_text(local_name: str, change):
 
 class FakeSut:
     def __init__(self, role: str, faults: dict | None = None, answer_delay: float = 0.0,
-                 copies: dict | None = None):
+                 copies: dict | None = None, deaf: set[str] = frozenset()):
         self.role = role
+        self.deaf = deaf  # facts it ignores (a system declaring in its own unit, ...)
         self.answer_delay = answer_delay  # seconds before an answer goes out (a slow system)
         self.acting = False  # performing a triggered action (not answering)
         self.faults = faults or {}  # message id -> fault(root)
@@ -118,6 +119,7 @@ class FakeSut:
                 self.acting = False
 
     def perform(self, party, facts: dict) -> Outgoing:
+        facts = {k: v for k, v in facts.items() if k not in self.deaf}
         action, bsn, today = facts["action"], facts.get("bsn") or None, self.today
         if action == "toewijzing":
             return party.toewijzing(today, facts["product"].split(), bsn=bsn)
@@ -145,7 +147,7 @@ class FakeSut:
             t = party.toewijzing(bsn, nummer)
             return party.vow(today, bsn, wijzigen={nummer: t["Omvang"]["Volume"] + 1})
         if action == "declaratie":
-            return party.declaratie(today)
+            return party.declaratie(today, in_minuten=facts.get("eenheid") == "01")
         if action == "declaratie-correctie":
             ref, regel = list(party.gedeclareerd.items())[-1]
             return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})

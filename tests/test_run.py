@@ -222,6 +222,17 @@ def test_an_aanbieder_miscounting_its_total_fails_the_declaratie_on_tr358(tmp_pa
     assert status == "failed" and "TR358" in error
 
 
+def test_an_aanbieder_declaring_hours_when_asked_for_minutes_fails_naming_the_unit(tmp_path):
+    scenario = "Uren gedeclareerd in minuten"
+    code, results = run_against(FakeSut("aanbieder", deaf={"eenheid"}), tmp_path, "@TR341")
+    assert code == 1
+    status, error = results[scenario]
+    assert status == "failed" and "Eenheid 01 (minuut)" in error and "Eenheid 04" in error
+    (tmp_path / "ok").mkdir()
+    code, results = run_against(FakeSut("aanbieder"), tmp_path / "ok", "@TR341")
+    assert results[scenario] == ("passed", "") and code == 0
+
+
 def test_an_aanbieder_answering_late_fails_the_deadline(tmp_path):
     sut = FakeSut("aanbieder", answer_delay=2.0)
     code, results = run_against(sut, tmp_path, "@termijnen and @301-302", "--werkdag", "0.4")

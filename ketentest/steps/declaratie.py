@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.factories.values import previous_month
 from harness.parties.read import read
-from harness.standard.codes import GOEDGEKEURD
+from harness.standard.codes import GOEDGEKEURD, MINUUT
 
 from ..run.actions import Action
 from ..run.keten import ChainFailure, Keten, carried, rejected_prestaties
@@ -15,10 +15,36 @@ from .common import ONBEKEND_NUMMER, client_bsn, received, send_faulty, set_text
 ETMAAL = "14"
 
 
-def _declareer(keten: Keten, action: Action = Action.DECLARATIE, **kw) -> None:
+def _declareer(keten: Keten, action: Action = Action.DECLARATIE, in_minuten: bool = False,
+               **kw) -> None:
     begin, end = previous_month(keten.today)
-    keten.act("aanbieder", action, "323", lambda a, today: a.declaratie(today, **kw),
-              bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}")
+    # the variant is a fact, so a system under test is told which unit, and held to it
+    eenheid = dict(eenheid=MINUUT, eenheid_naam="minuut") if in_minuten else {}
+    sent = keten.act("aanbieder", action, "323",
+                     lambda a, today: a.declaratie(today, in_minuten=in_minuten, **kw),
+                     bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}",
+                     **eenheid)
+    if sent is not None and eenheid:
+        other = sorted({p.get("Eenheid") for p in prestaties(sent.data)} - {MINUUT})
+        if other:
+            raise ChainFailure(f"asked to declare in Eenheid {MINUUT} (minuut), the 323 has "
+                               f"prestaties in Eenheid {', '.join(map(str, other))} "
+                               f"({sent.permalink})")
+
+
+def prestaties(node) -> list[dict]:
+    """Every Prestatie of a 323 (as a dict), wherever it is nested."""
+    if isinstance(node, list):
+        return [p for item in node for p in prestaties(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for k, v in node.items():
+        if k == "Prestatie":
+            found += v if isinstance(v, list) else [v]
+        else:
+            found += prestaties(v)
+    return found
 
 
 @given("de aanbieder heeft de vorige maand gedeclareerd")
