@@ -145,7 +145,8 @@ class FakeSut:
             return party.vot(today, facts["product"].split(), bsn=bsn)
         if action == "verzoek-om-wijziging":
             t = party.toewijzing(bsn, nummer)
-            return party.vow(today, bsn, wijzigen={nummer: t["Omvang"]["Volume"] + 1})
+            volume = int(facts.get("volume") or t["Omvang"]["Volume"] + 2)  # deaf: any higher
+            return party.vow(today, bsn, wijzigen={nummer: volume})
         if action == "declaratie":
             return party.declaratie(today, in_minuten=facts.get("eenheid") == "01")
         if action == "declaratie-correctie":

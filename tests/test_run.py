@@ -233,6 +233,18 @@ def test_an_aanbieder_declaring_hours_when_asked_for_minutes_fails_naming_the_un
     assert results[scenario] == ("passed", "") and code == 0
 
 
+def test_an_aanbieder_asking_another_volume_than_asked_fails_the_vow(tmp_path):
+    scenario = "In de regio die alles binnen contract toewijst volgt een 301"
+    tags = "@317-318 and @301-302"
+    code, results = run_against(FakeSut("aanbieder", deaf={"volume"}), tmp_path, tags)
+    assert code == 1
+    status, error = results[scenario]
+    assert status == "failed" and "asked to request volume" in error, error
+    (tmp_path / "ok").mkdir()
+    code, results = run_against(FakeSut("aanbieder"), tmp_path / "ok", tags)
+    assert results[scenario] == ("passed", "") and code == 0
+
+
 def test_an_aanbieder_answering_late_fails_the_deadline(tmp_path):
     sut = FakeSut("aanbieder", answer_delay=2.0)
     code, results = run_against(sut, tmp_path, "@termijnen and @301-302", "--werkdag", "0.4")

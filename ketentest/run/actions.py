@@ -55,8 +55,10 @@ ACTIONS = {
     Action.VERZOEK_OM_TOEWIJZING: ("aanbieder", "stuur een verzoek om toewijzing (315) voor "
                                            "product(en) {product} voor client {bsn}"),
     Action.VERZOEK_OM_WIJZIGING: ("aanbieder", "stuur een verzoek om wijziging (317) voor client "
-                                          "{bsn}: toewijzing {toewijzing} met een hoger volume"),
-    Action.DECLARATIE: ("aanbieder", "declareer de maand {periode} (323)"),
+                                          "{bsn}: toewijzing {toewijzing} met een hoger volume "
+                                          "({volume})"),
+    Action.DECLARATIE: ("aanbieder", "declareer de maand {periode} (323), in Eenheid "
+                                     "{eenheid} {eenheid_naam} (leeg: die van de toewijzing)"),
     Action.DECLARATIE_CORRECTIE: ("aanbieder", "corrigeer de declaratie van {periode}: credit en "
                                           "nieuwe debet (323)"),
 }

@@ -62,7 +62,9 @@ def gedeclareerd(keten: Keten) -> None:
 @when(parsers.re(r"de aanbieder de vorige maand declareert(?P<hoe>| in minuten)$"))
 def declareren(keten: Keten, hoe: str) -> None:
     """Als de aanbieder de vorige maand declareert [in minuten]: a 323 over the calendar month
-    before today, one line per toewijzing with care, in its unit (hours in minutes)."""
+    before today, one line per toewijzing with care, in its unit (hours in minutes). In
+    minutes, a system under test is told so (facts `eenheid` 01, `eenheid_naam` minuut) and
+    every prestatie of its 323 must have Eenheid 01."""
     _declareer(keten, in_minuten=bool(hoe))
 
 
