@@ -43,6 +43,7 @@ class FakeSut:
         self.agent: ExchangeAgent | None = None
         self.today = date.today()
         self.errors: list[str] = []
+        self.received: list[dict] = []  # the facts of every trigger
         self.lock = threading.Lock()
         sut = self
 
@@ -98,6 +99,7 @@ class FakeSut:
         return [out, *copies]
 
     def trigger(self, facts: dict) -> None:
+        self.received.append(facts)
         with self.lock:
             self.today = date.fromisoformat(facts["today"])
             if facts["action"] == "sessie":

@@ -25,17 +25,17 @@ def _declareer(keten: Keten, action: Action = Action.DECLARATIE, in_minuten: boo
                      bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}",
                      **eenheid)
     if sent is not None and eenheid:
-        other = sorted({p.get("Eenheid") for p in prestaties(sent.data)} - {MINUUT})
+        other = sorted({p.get("Eenheid") for p in _prestaties(sent.data)} - {MINUUT})
         if other:
             raise ChainFailure(f"asked to declare in Eenheid {MINUUT} (minuut), the 323 has "
                                f"prestaties in Eenheid {', '.join(map(str, other))} "
                                f"({sent.permalink})")
 
 
-def prestaties(node) -> list[dict]:
+def _prestaties(node) -> list[dict]:
     """Every Prestatie of a 323 (as a dict), wherever it is nested."""
     if isinstance(node, list):
-        return [p for item in node for p in prestaties(item)]
+        return [p for item in node for p in _prestaties(item)]
     if not isinstance(node, dict):
         return []
     found = []
@@ -43,7 +43,7 @@ def prestaties(node) -> list[dict]:
         if k == "Prestatie":
             found += v if isinstance(v, list) else [v]
         else:
-            found += prestaties(v)
+            found += _prestaties(v)
     return found
 
 
