@@ -358,3 +358,17 @@ def test_a_correct_system_plays_every_case_description(tmp_path, role):
     code, results = run_against(FakeSut(role), tmp_path, "@casus")
     assert results == {name: ("passed", "") for name in CASUSSEN}
     assert code == 0
+
+
+def test_a_declaratie_outside_the_month_asked_fails_naming_both():
+    from types import SimpleNamespace
+
+    from ketentest.run.keten import ChainFailure
+    from ketentest.steps.declaratie import _check_periode
+    prestatie = {"ProductPeriode": {"Begindatum": "2026-10-01", "Einddatum": "2026-10-31"}}
+    sent = SimpleNamespace(permalink="p", data={"Clienten": {"Client": [
+        {"Prestaties": {"Prestatie": [prestatie]}}]}})
+    _check_periode(sent, "2026-10-01", "2026-10-31")  # in the month: fine
+    with pytest.raises(ChainFailure, match=r"asked to declare 2026-09-01..2026-09-30, the 323 "
+                                           r"has a prestatie over 2026-10-01..2026-10-31"):
+        _check_periode(sent, "2026-09-01", "2026-09-30")

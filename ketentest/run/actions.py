@@ -86,7 +86,8 @@ FACT_MEANING = {
     "einddatum": "the Einddatum to send (YYYY-MM-DD; empty or absent: today)",
     "reden": "the RedenBeeindiging to send (empty or absent: according to plan)",
     "volume": "the volume (or budget) to ask for that toewijzing; the 317 must ask exactly it",
-    "periode": "the month to declare, as BEGIN..END (YYYY-MM-DD..YYYY-MM-DD)",
+    "periode": "the month to declare, as BEGIN..END (YYYY-MM-DD..YYYY-MM-DD); every prestatie "
+               "of the 323 must lie in it",
     "eenheid": "the Eenheid every prestatie must have: 01 when declaring in minutes (absent: "
                "the toewijzing's unit)",
     "eenheid_naam": "that Eenheid's name: minuut",

@@ -24,12 +24,24 @@ def _declareer(keten: Keten, action: Action = Action.DECLARATIE, in_minuten: boo
                      lambda a, today: a.declaratie(today, in_minuten=in_minuten, **kw),
                      bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}",
                      **eenheid)
+    if sent is not None:
+        _check_periode(sent, begin.isoformat(), end.isoformat())
     if sent is not None and eenheid:
         other = sorted({p.get("Eenheid") for p in _prestaties(sent.data)} - {MINUUT})
         if other:
             raise ChainFailure(f"asked to declare in Eenheid {MINUUT} (minuut), the 323 has "
                                f"prestaties in Eenheid {', '.join(map(str, other))} "
                                f"({sent.permalink})")
+
+
+def _check_periode(sent, begin: str, end: str) -> None:
+    """Every prestatie of the 323 lies in the month the step asked (fact `periode`)."""
+    for p in _prestaties(sent.data):
+        periode = p.get("ProductPeriode") or {}
+        van, tot = str(periode.get("Begindatum"))[:10], str(periode.get("Einddatum"))[:10]
+        if not begin <= van <= tot <= end:
+            raise ChainFailure(f"asked to declare {begin}..{end}, the 323 has a prestatie over "
+                               f"{van}..{tot} ({sent.permalink})")
 
 
 def _prestaties(node) -> list[dict]:
@@ -64,7 +76,8 @@ def declareren(keten: Keten, hoe: str) -> None:
     """Als de aanbieder de vorige maand declareert [in minuten]: a 323 over the calendar month
     before today, one line per toewijzing with care, in its unit (hours in minutes). In
     minutes, a system under test is told so (facts `eenheid` 01, `eenheid_naam` minuut) and
-    every prestatie of its 323 must have Eenheid 01."""
+    every prestatie of its 323 must have Eenheid 01; always within the month asked
+    (fact `periode`)."""
     _declareer(keten, in_minuten=bool(hoe))
 
 
