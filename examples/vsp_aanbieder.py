@@ -191,15 +191,20 @@ def perform(party: SimulatedAanbieder, facts: dict, today: date):
         return party.start(today, bsn)
     if action == "start-verwijderen":
         return party.verwijder_start(today, bsn)
+    if action == "stop-corrigeren":
+        return party.corrigeer_stop(today, bsn, facts["reden"])
     if action.startswith("stop-"):
-        return party.stop(today, bsn, tijdelijk=action == "stop-tijdelijk")
+        einde = date.fromisoformat(facts["einddatum"]) if facts.get("einddatum") else None
+        return party.stop(today, bsn, tijdelijk=action == "stop-tijdelijk",
+                          einddatum=einde, reden=facts.get("reden") or None)
     if action == "verzoek-om-toewijzing":
         return party.vot(today, facts["product"].split(), bsn=bsn)
     if action == "verzoek-om-wijziging":
-        t = party.toewijzing(bsn, nummer)
-        return party.vow(today, bsn, wijzigen={nummer: t["Omvang"]["Volume"] + 1})
-    if action == "declaratie":
-        return party.declaratie(today)
+        t = party.toewijzing(bsn, nummer)  # the volume the step asks for, else one more
+        volume = int(facts.get("volume") or t["Omvang"]["Volume"] + 1)
+        return party.vow(today, bsn, wijzigen={nummer: volume})
+    if action == "declaratie":  # in the unit the step asks for (01: hours in minutes)
+        return party.declaratie(today, in_minuten=facts.get("eenheid") == "01")
     if action == "declaratie-correctie":
         ref, regel = list(party.gedeclareerd.items())[-1]
         return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})

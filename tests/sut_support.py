@@ -33,8 +33,9 @@ def set_text(local_name: str, change):
 
 class FakeSut:
     def __init__(self, role: str, faults: dict | None = None, answer_delay: float = 0.0,
-                 copies: dict | None = None):
+                 copies: dict | None = None, deaf: set[str] = frozenset()):
         self.role = role
+        self.deaf = deaf  # facts it ignores (a system declaring in its own unit, ...)
         self.answer_delay = answer_delay  # seconds before an answer goes out (a slow system)
         self.acting = False  # performing a triggered action (not answering)
         self.faults = faults or {}  # message id -> fault(root)
@@ -42,6 +43,7 @@ class FakeSut:
         self.agent: ExchangeAgent | None = None
         self.today = date.today()
         self.errors: list[str] = []
+        self.received: list[dict] = []  # the facts of every trigger
         self.lock = threading.Lock()
         sut = self
 
@@ -97,6 +99,7 @@ class FakeSut:
         return [out, *copies]
 
     def trigger(self, facts: dict) -> None:
+        self.received.append(facts)
         with self.lock:
             self.today = date.fromisoformat(facts["today"])
             if facts["action"] == "sessie":
@@ -118,6 +121,7 @@ class FakeSut:
                 self.acting = False
 
     def perform(self, party, facts: dict) -> Outgoing:
+        facts = {k: v for k, v in facts.items() if k not in self.deaf}
         action, bsn, today = facts["action"], facts.get("bsn") or None, self.today
         if action == "toewijzing":
             return party.toewijzing(today, facts["product"].split(), bsn=bsn)
@@ -143,9 +147,10 @@ class FakeSut:
             return party.vot(today, facts["product"].split(), bsn=bsn)
         if action == "verzoek-om-wijziging":
             t = party.toewijzing(bsn, nummer)
-            return party.vow(today, bsn, wijzigen={nummer: t["Omvang"]["Volume"] + 1})
+            volume = int(facts.get("volume") or t["Omvang"]["Volume"] + 2)  # deaf: any higher
+            return party.vow(today, bsn, wijzigen={nummer: volume})
         if action == "declaratie":
-            return party.declaratie(today)
+            return party.declaratie(today, in_minuten=facts.get("eenheid") == "01")
         if action == "declaratie-correctie":
             ref, regel = list(party.gedeclareerd.items())[-1]
             return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ketentest.run.actions import Action
+from ketentest.run.actions import COMMON_FACTS, FACT_MEANING, FACTS, Action, facts_table
 from ketentest.run.command import FEATURES
 from ketentest.steps.listing import actions, step_functions, step_listing
 
@@ -222,6 +222,61 @@ def test_an_aanbieder_miscounting_its_total_fails_the_declaratie_on_tr358(tmp_pa
     assert status == "failed" and "TR358" in error
 
 
+def test_an_aanbieder_declaring_hours_when_asked_for_minutes_fails_naming_the_unit(tmp_path):
+    scenario = "Uren gedeclareerd in minuten"
+    sut = FakeSut("aanbieder", deaf={"eenheid"})
+    code, results = run_against(sut, tmp_path, "@TR341")
+    assert code == 1
+    assert {(f["eenheid"], f["eenheid_naam"]) for f in sut.received
+            if f["action"] == "declaratie"} == {("01", "minuut")}
+    assert_facts_documented(sut.received)
+    status, error = results[scenario]
+    assert status == "failed" and "Eenheid 01 (minuut)" in error and "Eenheid 04" in error
+    (tmp_path / "ok").mkdir()
+    code, results = run_against(FakeSut("aanbieder"), tmp_path / "ok", "@TR341")
+    assert results[scenario] == ("passed", "") and code == 0
+
+
+def test_an_aanbieder_asking_another_volume_than_asked_fails_the_vow(tmp_path):
+    scenario = "In de regio die alles binnen contract toewijst volgt een 301"
+    tags = "@317-318 and @301-302"
+    sut = FakeSut("aanbieder", deaf={"volume"})
+    code, results = run_against(sut, tmp_path, tags)
+    assert code == 1
+    assert [f["volume"] for f in sut.received if f["action"] == "verzoek-om-wijziging"]
+    assert_facts_documented(sut.received)
+    status, error = results[scenario]
+    assert status == "failed" and "asked to request volume" in error, error
+    (tmp_path / "ok").mkdir()
+    code, results = run_against(FakeSut("aanbieder"), tmp_path / "ok", tags)
+    assert results[scenario] == ("passed", "") and code == 0
+
+
+def assert_facts_documented(received: list[dict]) -> None:
+    """Every fact a trigger got is one its action declares (and so in the README's table)."""
+    for facts in received:
+        extra = set(facts) - set(COMMON_FACTS) - set(FACTS[Action(facts["action"])])
+        assert not extra, f"{facts['action']} got undeclared facts {extra}"
+
+
+def test_the_facts_table_in_the_readme_is_the_code_s():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert facts_table() in readme
+    assert set(FACTS) == set(Action)
+    assert {f for facts in FACTS.values() for f in facts} == set(FACT_MEANING)
+
+
+def test_every_fact_a_step_passes_is_declared():
+    """The facts the steps hand to `keten.act(...)` by name are all in the table."""
+    import ast
+    steps = Path(__file__).parent.parent / "ketentest" / "steps"
+    passed = {kw.arg for path in steps.glob("*.py")
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "act"
+              for kw in node.keywords if kw.arg}
+    assert "bsn" in passed and passed <= set(FACT_MEANING), passed - set(FACT_MEANING)
+
+
 def test_an_aanbieder_answering_late_fails_the_deadline(tmp_path):
     sut = FakeSut("aanbieder", answer_delay=2.0)
     code, results = run_against(sut, tmp_path, "@termijnen and @301-302", "--werkdag", "0.4")
@@ -303,3 +358,17 @@ def test_a_correct_system_plays_every_case_description(tmp_path, role):
     code, results = run_against(FakeSut(role), tmp_path, "@casus")
     assert results == {name: ("passed", "") for name in CASUSSEN}
     assert code == 0
+
+
+def test_a_declaratie_outside_the_month_asked_fails_naming_both():
+    from types import SimpleNamespace
+
+    from ketentest.run.keten import ChainFailure
+    from ketentest.steps.declaratie import _check_periode
+    prestatie = {"ProductPeriode": {"Begindatum": "2026-10-01", "Einddatum": "2026-10-31"}}
+    sent = SimpleNamespace(permalink="p", data={"Clienten": {"Client": [
+        {"Prestaties": {"Prestatie": [prestatie]}}]}})
+    _check_periode(sent, "2026-10-01", "2026-10-31")  # in the month: fine
+    with pytest.raises(ChainFailure, match=r"asked to declare 2026-09-01..2026-09-30, the 323 "
+                                           r"has a prestatie over 2026-10-01..2026-10-31"):
+        _check_periode(sent, "2026-09-01", "2026-09-30")

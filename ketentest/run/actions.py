@@ -55,8 +55,73 @@ ACTIONS = {
     Action.VERZOEK_OM_TOEWIJZING: ("aanbieder", "stuur een verzoek om toewijzing (315) voor "
                                            "product(en) {product} voor client {bsn}"),
     Action.VERZOEK_OM_WIJZIGING: ("aanbieder", "stuur een verzoek om wijziging (317) voor client "
-                                          "{bsn}: toewijzing {toewijzing} met een hoger volume"),
-    Action.DECLARATIE: ("aanbieder", "declareer de maand {periode} (323)"),
+                                          "{bsn}: toewijzing {toewijzing} met een hoger volume "
+                                          "({volume})"),
+    Action.DECLARATIE: ("aanbieder", "declareer de maand {periode} (323), in Eenheid "
+                                     "{eenheid} {eenheid_naam} (leeg: die van de toewijzing)"),
     Action.DECLARATIE_CORRECTIE: ("aanbieder", "corrigeer de declaratie van {periode}: credit en "
                                           "nieuwe debet (323)"),
 }
+
+# The facts every trigger gets (see sut.py), and what they hold.
+COMMON_FACTS = {
+    "action": "the action (above)",
+    "role": "the system's role: gemeente or aanbieder",
+    "exchange": "the exchange's URL",
+    "session": "the scenario's session (a new one per scenario)",
+    "code": "the system's party code in this session",
+    "token": "the system's token in this session",
+    "other_code": "the other party's code",
+    "today": "the session's date (YYYY-MM-DD)",
+    "release": "the release of the standard (e.g. 3.2)",
+    "profile": "the regio profile's name",
+}
+
+# An action's own facts, and what they hold: the step names its variant in them (a unit, a
+# volume, a period), and what the system under test sends is checked against them.
+FACT_MEANING = {
+    "bsn": "the client's BSN (empty: a new client)",
+    "product": "product code(s), separated by spaces",
+    "toewijzing": "the ToewijzingNummer acted on",
+    "einddatum": "the Einddatum to send (YYYY-MM-DD; empty or absent: today)",
+    "reden": "the RedenBeeindiging to send (empty or absent: according to plan)",
+    "volume": "the volume (or budget) to ask for that toewijzing; the 317 must ask exactly it",
+    "periode": "the month to declare, as BEGIN..END (YYYY-MM-DD..YYYY-MM-DD); every prestatie "
+               "of the 323 must lie in it",
+    "eenheid": "the Eenheid every prestatie must have: 01 when declaring in minutes (absent: "
+               "the toewijzing's unit)",
+    "eenheid_naam": "that Eenheid's name: minuut",
+}
+
+FACTS: dict[Action, tuple[str, ...]] = {
+    Action.SESSIE: (),
+    Action.KLOK: (),
+    Action.TOEWIJZING: ("bsn", "product"),
+    Action.TOEWIJZING_INTREKKEN: ("bsn", "toewijzing"),
+    Action.TOEWIJZING_VERWIJDEREN: ("bsn", "toewijzing"),
+    Action.TOEWIJZING_VERLENGEN: ("bsn", "toewijzing", "einddatum"),
+    Action.START: ("bsn",),
+    Action.HERSTART: ("bsn",),
+    Action.START_VERWIJDEREN: ("bsn",),
+    Action.STOP_TIJDELIJK: ("bsn",),
+    Action.STOP_DEFINITIEF: ("bsn", "einddatum", "reden"),
+    Action.STOP_CORRIGEREN: ("bsn", "reden"),
+    Action.VERZOEK_OM_TOEWIJZING: ("bsn", "product"),
+    Action.VERZOEK_OM_WIJZIGING: ("bsn", "toewijzing", "volume"),
+    Action.DECLARATIE: ("bsn", "periode", "eenheid", "eenheid_naam"),
+    Action.DECLARATIE_CORRECTIE: ("bsn",),
+}
+
+
+def facts_table() -> str:
+    """The README's table of the facts each action receives (a test keeps them equal)."""
+    rows = ["| environment variable | JSON key | actions | holds |", "|---|---|---|---|"]
+    for fact, meaning in COMMON_FACTS.items():
+        rows.append(f"| `KETENTEST_{fact.upper()}` | `{fact}` | all | {meaning} |")
+    for fact, meaning in FACT_MEANING.items():
+        having = [a for a, facts in FACTS.items() if fact in facts]
+        acts = ", ".join(f"`{a}`" for a in having)
+        if len(having) == len([a for a, facts in FACTS.items() if facts]):
+            acts = "all but " + " and ".join(f"`{a}`" for a, f in FACTS.items() if not f)
+        rows.append(f"| `KETENTEST_{fact.upper()}` | `{fact}` | {acts} | {meaning} |")
+    return "\n".join(rows) + "\n"

@@ -4,7 +4,8 @@ interactive, and otherwise just waits for the system's message (it may act on it
 
 Every trigger gets the same facts: the action, the exchange and the scenario's session with
 the system's party code and token (a new session per scenario), the other party's code, the
-session's date, and the action's own facts (client BSN, product, ToewijzingNummer, ...):
+session's date, and the action's own facts (client BSN, product, ToewijzingNummer, and the
+variant a step asks: a unit, a volume, a period; `actions.FACTS` lists them per action):
 
 - a command gets them as environment variables KETENTEST_ACTION, KETENTEST_EXCHANGE,
   KETENTEST_SESSION, KETENTEST_ROLE, KETENTEST_CODE, KETENTEST_TOKEN, KETENTEST_OTHER_CODE,

@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.factories.values import previous_month
 from harness.parties.read import read
-from harness.standard.codes import GOEDGEKEURD
+from harness.standard.codes import GOEDGEKEURD, MINUUT
 
 from ..run.actions import Action
 from ..run.keten import ChainFailure, Keten, carried, rejected_prestaties
@@ -15,10 +15,48 @@ from .common import ONBEKEND_NUMMER, client_bsn, received, send_faulty, set_text
 ETMAAL = "14"
 
 
-def _declareer(keten: Keten, action: Action = Action.DECLARATIE, **kw) -> None:
+def _declareer(keten: Keten, action: Action = Action.DECLARATIE, in_minuten: bool = False,
+               **kw) -> None:
     begin, end = previous_month(keten.today)
-    keten.act("aanbieder", action, "323", lambda a, today: a.declaratie(today, **kw),
-              bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}")
+    # the variant is a fact, so a system under test is told which unit, and held to it
+    eenheid = dict(eenheid=MINUUT, eenheid_naam="minuut") if in_minuten else {}
+    sent = keten.act("aanbieder", action, "323",
+                     lambda a, today: a.declaratie(today, in_minuten=in_minuten, **kw),
+                     bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}",
+                     **eenheid)
+    if sent is not None:
+        _check_periode(sent, begin.isoformat(), end.isoformat())
+    if sent is not None and eenheid:
+        other = sorted({p.get("Eenheid") for p in _prestaties(sent.data)} - {MINUUT})
+        if other:
+            raise ChainFailure(f"asked to declare in Eenheid {MINUUT} (minuut), the 323 has "
+                               f"prestaties in Eenheid {', '.join(map(str, other))} "
+                               f"({sent.permalink})")
+
+
+def _check_periode(sent, begin: str, end: str) -> None:
+    """Every prestatie of the 323 lies in the month the step asked (fact `periode`)."""
+    for p in _prestaties(sent.data):
+        periode = p.get("ProductPeriode") or {}
+        van, tot = str(periode.get("Begindatum"))[:10], str(periode.get("Einddatum"))[:10]
+        if not begin <= van <= tot <= end:
+            raise ChainFailure(f"asked to declare {begin}..{end}, the 323 has a prestatie over "
+                               f"{van}..{tot} ({sent.permalink})")
+
+
+def _prestaties(node) -> list[dict]:
+    """Every Prestatie of a 323 (as a dict), wherever it is nested."""
+    if isinstance(node, list):
+        return [p for item in node for p in _prestaties(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for k, v in node.items():
+        if k == "Prestatie":
+            found += v if isinstance(v, list) else [v]
+        else:
+            found += _prestaties(v)
+    return found
 
 
 @given("de aanbieder heeft de vorige maand gedeclareerd")
@@ -36,7 +74,10 @@ def gedeclareerd(keten: Keten) -> None:
 @when(parsers.re(r"de aanbieder de vorige maand declareert(?P<hoe>| in minuten)$"))
 def declareren(keten: Keten, hoe: str) -> None:
     """Als de aanbieder de vorige maand declareert [in minuten]: a 323 over the calendar month
-    before today, one line per toewijzing with care, in its unit (hours in minutes)."""
+    before today, one line per toewijzing with care, in its unit (hours in minutes). In
+    minutes, a system under test is told so (facts `eenheid` 01, `eenheid_naam` minuut) and
+    every prestatie of its 323 must have Eenheid 01; always within the month asked
+    (fact `periode`)."""
     _declareer(keten, in_minuten=bool(hoe))
 
 
