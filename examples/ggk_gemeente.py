@@ -182,6 +182,10 @@ class Gemeente:
                 d.pending.append(d.party.intrekking(d.today, bsn, nummer))
             elif action == "toewijzing-verwijderen":
                 d.pending.append(d.party.verwijdering(d.today, bsn, nummer))
+            elif action == "toewijzing-verlengen":  # a later Einddatum, dated today
+                d.pending.append(d.party.wijziging(d.today, bsn, nummer,
+                                                   date.fromisoformat(facts["einddatum"]),
+                                                   gedateerd=True))
             else:
                 raise ValueError(f"a gemeente does not do {action!r}")
             self.send_due(d)

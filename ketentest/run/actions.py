@@ -73,7 +73,7 @@ COMMON_FACTS = {
     "token": "the system's token in this session",
     "other_code": "the other party's code",
     "today": "the session's date (YYYY-MM-DD)",
-    "release": "the release of the standard (e.g. 3.2)",
+    "release": "the release, as --release names it (iwmo-… or ijw-…)",
     "profile": "the regio profile's name",
 }
 
