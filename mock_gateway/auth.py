@@ -102,6 +102,10 @@ def caller() -> Caller:
                                "to no party of a live session (its session may have been "
                                "deleted).")
             raise _unknown_token()
+        session = party.session
+        if session.system_id == session.id and party.role == session.system_role:
+            # the shared aanbieder of a session of several gemeenten: routed like a system
+            return Caller(None, Role(party.role), party.code, session.id)
         return Caller(party.session_id, Role(party.role), party.code)
 
 
