@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import requests
 
 from harness.factories import bericht, to_bytes
 
@@ -255,3 +256,36 @@ def test_a_database_of_0005_keeps_its_sessions_after_the_migration(kind, tmp_pat
         app.extensions["ketentest"].engine.dispose()
     finally:
         cleanup()
+
+
+def test_over_tls_each_gemeente_and_the_shared_aanbieder_have_a_certificate(tmp_path):
+    """With mutual TLS every gemeente of the session gets its own client certificate, the
+    aanbieder one for all of them; each is known by it and routed as with tokens."""
+    from .exchange_support import ADMIN, XML, running_server
+    from .test_tls import _files, _with_cert
+
+    tls = tmp_path / "tls"
+    ca = str(tls / "ca.pem")
+    with running_server(tmp_path, args=("--tls", "--tls-dir", str(tls)), verify=ca) as srv:
+        r = requests.post(srv.url + "/api/sessions", json={"gemeenten": 2}, verify=ca,
+                          headers={"Authorization": f"Bearer {ADMIN}"})
+        assert r.status_code == 201, r.text
+        created = r.json()
+        a = next(p for p in created["parties"] if p["role"] == "aanbieder")
+        g1, g2 = created["gemeenten"]
+        assert all(g["certificate"]["sha256"] for g in (g1, g2, a))
+        assert len({g1["certificate"]["sha256"], g2["certificate"]["sha256"]}) == 2
+        second = _with_cert(ca, _files(tmp_path, "g2", g2))
+        toewijzing = to_bytes(bericht(REL, "301", gemeente=g2["code"], aanbieder=a["code"]))
+        r = second.post(srv.url + "/api/messages", data=toewijzing,
+                        headers={"Content-Type": XML})
+        assert r.status_code == 202, r.text
+        vsp = Vsp(srv.url, session=_with_cert(ca, _files(tmp_path, "a", a)))
+        [waiting] = vsp.waiting()
+        assert waiting["routeringgegevens"]["afzender"]["code"] == g2["code"]
+        start = to_bytes(bericht(REL, "305", gemeente=g2["code"], aanbieder=a["code"]))
+        assert vsp.push(metadata(a["code"], g2["code"], "WMO305"), start).status_code == 204
+        inbox = second.get(srv.url + "/api/messages").json()["messages"]
+        assert [m["berichtsoort"] for m in inbox] == ["WMO305"]
+        first = _with_cert(ca, _files(tmp_path, "g1", g1))
+        assert first.get(srv.url + "/api/messages").json()["messages"] == []
