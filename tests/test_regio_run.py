@@ -115,3 +115,14 @@ def test_regio_mode_usage_errors(tmp_path):
                  ["--sut", "gemeente", "--gemeenten", "2"]):
         done = ketentest_run(*args, "--no-interactive", cwd=tmp_path)
         assert done.returncode == 2 and "--gemeenten" in done.stderr, (args, done.stderr)
+
+
+def test_a_gemeente_the_regio_does_not_have_fails_naming_those_it_has(tmp_path):
+    (tmp_path / "r.feature").write_text(
+        "# language: nl\nFunctionaliteit: regio\n  Scenario: Een onbekende gemeente\n"
+        '    Gegeven een regio met de gemeenten "Pekela"\n'
+        '    Als gemeente "Veendam" een toewijzing stuurt voor een product in uren\n',
+        encoding="utf-8")
+    done = ketentest_run("r.feature", "--sut", "none", "--today", TODAY, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "no gemeente 'Veendam' in this scenario's regio (it has Pekela)" in done.stderr

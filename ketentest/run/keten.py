@@ -169,7 +169,7 @@ class Keten:
         # a regio (run/regio.py): a session per gemeente, the steps speak of `focus`'s
         self.sessions, self.focus, self.sides = [self.session], None, {}
         self._after: dict[str, int] = {}  # per session: the last journal seq read
-        if "gemeenten" in s:
+        if "gemeenten" in s or names:
             from .regio import open_regio
             open_regio(self, s, names, profile)
 

@@ -3,8 +3,8 @@
 simulated gemeente, its own dossier at the simulated aanbieder (an agent per gemeente on the
 aanbieder's one token, each taking what its gemeente sent), and its own facts (the client, the
 toewijzingen). The steps speak of one gemeente at a time (`Keten.use`): the first, until a
-step names another; a system under test plays the aanbieder of all of them, or the first
-gemeente beside simulated neighbours.
+step names another; a system under test plays the aanbieder of all of them (the gemeenten
+share the aanbieder, not a gemeente: `ketentest run` refuses --gemeenten with --sut gemeente).
 """
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def open_regio(keten, created: dict, names: list[str] | None, profile: Profile) 
     gemeenten (default: their codes). The first side is the keten's own agents and facts."""
     from .keten import Facts
 
-    listed = created["gemeenten"]
+    listed = created.get("gemeenten") or [  # a regio of one: the session's own gemeente
+        {**created["parties"][0], "session": created["id"]}]
     names = list(names or [g["code"] for g in listed])
     aanbieder = keten.codes["aanbieder"]
     shared = keten.agents.get("aanbieder")
