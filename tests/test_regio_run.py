@@ -126,3 +126,21 @@ def test_a_gemeente_the_regio_does_not_have_fails_naming_those_it_has(tmp_path):
     done = ketentest_run("r.feature", "--sut", "none", "--today", TODAY, cwd=tmp_path)
     assert done.returncode == 1
     assert "no gemeente 'Veendam' in this scenario's regio (it has Pekela)" in done.stderr
+
+
+def test_regio_mode_from_the_profile_takes_its_gemeenten(tmp_path):
+    """--gemeenten profiel: as many gemeenten as the regio profile names, with its codes."""
+    from harness.profiles import builtin
+    own = set(builtin("regio-weigert-vow").gemeenten)
+    (tmp_path / "t.feature").write_text(
+        "# language: nl\nFunctionaliteit: t\n  Scenario: Een toewijzing in de regio\n"
+        "    Gegeven een keten\n"
+        "    Als de gemeente een toewijzing stuurt voor een product in uren\n"
+        "    Dan ontvangt de gemeente een 302 zonder retourcodes\n", encoding="utf-8")
+    done = ketentest_run("t.feature", "--sut", "none", "--today", TODAY, "--gemeenten",
+                         "profiel", "--profile", "regio-weigert-vow", "--database", "j.db",
+                         cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "j.db") as c:
+        codes = {code for (code,) in c.execute("select gemeentecode from sessions")}
+    assert codes == own
