@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature
 from lxml import etree
 from markupsafe import Markup
@@ -143,6 +143,11 @@ def _require_session(s, session_id: str) -> ExchangeSession:
         raise Refused(404, "No such session", "There is no session with this id that you may "
                       "see. A party sees only its own session; a shared link only the session "
                       "it was made for, until it expires.")
+    if session.lead_id is not None:  # a session of several gemeenten: the others' pages
+        g.regio_gemeenten = s.execute(
+            select(ExchangeSession.gemeentecode, ExchangeSession.id)
+            .where(ExchangeSession.lead_id == session.lead_id)
+            .order_by(ExchangeSession.id != session.lead_id, ExchangeSession.created_at)).all()
     return session
 
 

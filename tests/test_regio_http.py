@@ -289,3 +289,18 @@ def test_over_tls_each_gemeente_and_the_shared_aanbieder_have_a_certificate(tmp_
         assert [m["berichtsoort"] for m in inbox] == ["WMO305"]
         first = _with_cert(ca, _files(tmp_path, "g1", g1))
         assert first.get(srv.url + "/api/messages").json()["messages"] == []
+
+
+def test_the_session_page_names_every_gemeente_with_a_link(tmp_path):
+    from mock_gateway import create_app
+    app = create_app({"database": str(tmp_path / "w.db"), "admin_token": "adm"})
+    c = app.test_client()
+    created = c.post("/api/sessions", json={"gemeenten": ["0014", "1966"]},
+                     headers={"Authorization": "Bearer adm"}).json
+    first, second = (g["session"] for g in created["gemeenten"])
+    assert c.post("/web/login", data={"token": "adm"}).status_code == 302
+    page = c.get(f"/web/sessions/{second}").get_data(as_text=True)
+    aanbieder = created["parties"][1]["code"]
+    assert f"<code>{aanbieder}</code>" in page  # the shared aanbieder, not a reserved code
+    assert f'href="/web/sessions/{first}"><code>0014</code></a>' in page
+    assert "<code>1966</code>" in page
