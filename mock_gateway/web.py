@@ -218,17 +218,23 @@ def shared(token):
         raise Refused(403, "Link expired", f"This shared link expired on {when}. Ask the "
                       "exchange's admin for a new one.")
     with reading(exchange().engine) as s:
-        if s.get(ExchangeSession, session_id) is None:
+        found = s.get(ExchangeSession, session_id)
+        if found is None:
             raise Refused(404, "Session deleted", "The session this link was made for has "
                           "been deleted.")
+        # a session of several gemeenten: the link opens every gemeente's journal
+        opened = list(s.scalars(select(ExchangeSession.id).where(
+            ExchangeSession.lead_id == session_id))) if found.lead_id == session_id \
+            else [session_id]
     viewer = _viewer()
-    viewer.shared[session_id] = expires
+    for one in opened:
+        viewer.shared[one] = expires
     target = url_for("web.session", session_id=session_id)
     message_id = request.args.get("m")
     if message_id:  # a certificate links each message through its session's shared link
         with reading(exchange().engine) as s:
             m = s.get(Message, message_id)
-            if m is not None and m.session_id == session_id:
+            if m is not None and m.session_id in opened:
                 target = url_for("web.message", message_id=message_id)
     return _with_cookie(redirect(target), viewer)
 

@@ -304,3 +304,19 @@ def test_the_session_page_names_every_gemeente_with_a_link(tmp_path):
     assert f"<code>{aanbieder}</code>" in page  # the shared aanbieder, not a reserved code
     assert f'href="/web/sessions/{first}"><code>0014</code></a>' in page
     assert "<code>1966</code>" in page
+    # a link shared for the session opens every gemeente's journal and messages, no other
+    from mock_gateway.signing import share_token
+    g2 = created["gemeenten"][1]
+    sent = c.post("/api/messages", data=to_bytes(bericht(REL, "301", gemeente="1966",
+                                                          aanbieder=aanbieder)),
+                  headers={"Authorization": f"Bearer {g2['token']}",
+                           "Content-Type": "application/xml"}).json
+    other = c.post("/api/sessions", json={}, headers={"Authorization": "Bearer adm"}).json
+    with app.test_request_context():
+        link = share_token(first, 7)
+    vendor = app.test_client()
+    r = vendor.get(f"/web/shared/{link}?m={sent['id']}")
+    assert r.headers["Location"] == f"/web/messages/{sent['id']}"
+    assert vendor.get(f"/web/sessions/{second}").status_code == 200
+    assert vendor.get(f"/web/messages/{sent['id']}").status_code == 200
+    assert vendor.get(f"/web/sessions/{other['id']}").status_code == 404
