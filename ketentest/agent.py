@@ -28,6 +28,9 @@ class ExchangeAgent:
         self.client, self.party = ExchangeClient(url, token, http), party
         self.state = ChainState()
         self.pending: list[Outgoing] = []
+        # the aanbieder of a session of several gemeenten: one agent per gemeente shares the
+        # token and inbox; each takes only what its gemeente sent
+        self.only_from: str | None = None
 
     def send(self, *outgoing: Outgoing, today: date) -> None:
         self.pending.extend(outgoing)
@@ -37,6 +40,8 @@ class ExchangeAgent:
         """Answer every message waiting in the inbox, then send what is due. Returns how many
         messages were received and sent."""
         listed = self.client.inbox()
+        if self.only_from is not None:
+            listed = [e for e in listed if e["sender"]["code"] == self.only_from]
         for entry in listed:
             xml = self.client.xml(entry["id"])
             verdict = self._judge(xml, entry["berichtsoort"], today)

@@ -396,6 +396,10 @@ def _plain_log(handler):
               "scenario uses its own code and credentials.")
 @click.option("--exchange-ca", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
               help="The CA certificate of an exchange with TLS (its GET /ca.pem).")
+@click.option("--gemeenten", metavar="N|profiel", help="Regio mode: every scenario's session "
+              "holds N gemeenten sharing the aanbieder (profiel: as many as the regio profile "
+              "names; its codes when it is a shipped one); the first acts unless a step names "
+              "another. With --sut aanbieder or none.")
 @click.option("--junitxml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--cucumberjson", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
@@ -403,8 +407,8 @@ def _plain_log(handler):
 @click.option("--vendor", metavar="NAME", help="Its vendor, for the certificate.")
 @click.option("--system-version", metavar="V", help="Its version, for the certificate.")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
-                timeout, werkdag, interactive, database, system, exchange_ca, junitxml,
-                cucumberjson, html, vendor, system_version):
+                timeout, werkdag, interactive, database, system, exchange_ca, gemeenten,
+                junitxml, cucumberjson, html, vendor, system_version):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -420,12 +424,20 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
         raise click.UsageError("--exchange needs --admin-token (or KETENTEST_ADMIN_TOKEN)")
     if system and sut == "none":
         raise click.UsageError("--system names the system under test: give --sut too")
+    if gemeenten is not None:
+        if gemeenten != "profiel" and not (gemeenten.isdigit() and 1 <= int(gemeenten) <= 50):
+            raise click.UsageError(f"--gemeenten: give a number from 1 to 50 or 'profiel', "
+                                   f"got {gemeenten!r}")
+        if sut == "gemeente":
+            raise click.UsageError("--gemeenten: a regio's gemeenten share the aanbieder; "
+                                   "the system under test is then the aanbieder (--sut "
+                                   "aanbieder) or none")
     if interactive is None:
         interactive = sut != "none" and not triggers and sys.stdin.isatty()
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
                          database, junitxml, cucumberjson, html, system, vendor,
-                         system_version, exchange_ca)
+                         system_version, exchange_ca, gemeenten)
     sys.exit(run(options))
 
 

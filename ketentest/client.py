@@ -34,11 +34,15 @@ class ExchangeClient:
         return r
 
     # ------------------------------------------------------------ admin
-    def new_session(self, release: str, profile: str, system: str | None = None) -> dict:
-        """A session; with `system`, a registered system plays its role (its own code)."""
+    def new_session(self, release: str, profile: str, system: str | None = None,
+                    gemeenten: int | None = None) -> dict:
+        """A session; with `system`, a registered system plays its role (its own code); with
+        `gemeenten` > 1, that many gemeenten sharing the aanbieder."""
         body = {"release": release, "profile": profile}
         if system:
             body["system"] = system
+        if gemeenten and gemeenten > 1:
+            body["gemeenten"] = gemeenten
         return self.request("POST", "/api/sessions", json=body).json()
 
     def party_http(self, party: dict) -> requests.Session:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, jsonify
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from harness.standard.codes import ROLES
 
 from .auth import admin_required
-from .db import Fault, Freeze, find_session, reading, writing
+from .db import ExchangeSession, Fault, Freeze, find_session, reading, writing
 from .faults import DELIVERY_FAULTS, TRANSPORT_FAULTS
 from .inputs import json_object
 from .queries import journal_query, list_args
@@ -65,6 +65,10 @@ def clock(session_id):
             session.today = clock_day(_date(body["date"], "date"), "date")
         else:
             raise _bad('Send {"date": "YYYY-MM-DD"}, {"date": null} or {"werkdagen": N}.')
+        if session.lead_id == session.id:  # a session of several gemeenten: one clock
+            s.execute(update(ExchangeSession).where(ExchangeSession.lead_id == session.id,
+                                                    ExchangeSession.id != session.id)
+                      .values(today=session.today))
         return jsonify({"today": session.clock().isoformat(),
                         "clock": "simulated" if session.today else "real"})
 

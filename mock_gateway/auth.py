@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from harness.standard.codes import Role
 
-from .db import Party, System, reading, token_hash
+from .db import ExchangeSession, Party, System, reading, token_hash
 from .tlsca import fingerprint, peer_der
 from .runtime import ApiError, exchange
 
@@ -102,6 +102,11 @@ def caller() -> Caller:
                                "to no party of a live session (its session may have been "
                                "deleted).")
             raise _unknown_token()
+        if party.role == "aanbieder" and s.scalar(select(ExchangeSession.id).where(
+                ExchangeSession.id == party.session_id,
+                ExchangeSession.system_id == party.session_id)) is not None:
+            # the shared aanbieder of a session of several gemeenten: routed like a system
+            return Caller(None, Role(party.role), party.code, party.session_id)
         return Caller(party.session_id, Role(party.role), party.code)
 
 

@@ -74,6 +74,10 @@ class ExchangeSession(Base):
     system_code: Mapped[str | None] = mapped_column(String(8))
     # the regio it belongs to: one session per gemeente of a regio, sharing its aanbieder
     regio: Mapped[str | None] = mapped_column(String(100), index=True)
+    # a session of several gemeenten (sessions.py): one row per gemeente, each with its own
+    # chain, journal and clock, all naming the first gemeente's row (that one too); the shared
+    # aanbieder plays the system role (system_id: a registered system's id, or lead_id)
+    lead_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
     parties: Mapped[list["Party"]] = relationship(back_populates="session", cascade="all, delete-orphan",
                                                   passive_deletes=True)

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from harness.profiles import BUILTIN, builtin
 from harness.standard import RELEASES
 from harness.standard.cbs import gemeentecodes
 from harness.standard.registry import DEFAULT
@@ -37,6 +38,43 @@ def _regio(body: dict) -> tuple[str | None, str | None]:
     return regio, code
 
 
+MAX_GEMEENTEN = 50  # a regio buying jointly: the Ommelanden are twelve
+
+
+def _gemeenten(body: dict, chosen: str | None, system: System | None) -> list[str | None]:
+    """The gemeenten a new session holds: {"gemeenten": N} (free codes, the profile's own
+    first) or {"gemeenten": ["0014", "1966"]}; without it one, as `gemeentecode` says. None
+    stands for a code still to choose."""
+    value = body.get("gemeenten")
+    if value is None:
+        return [chosen]
+    if chosen is not None:
+        raise ApiError(400, "BAD_REQUEST", "Give gemeentecode (one gemeente) or gemeenten "
+                       "(several), not both.")
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_GEMEENTEN:
+        wanted: list[str | None] = [None] * value
+    elif (isinstance(value, list) and 1 <= len(value) <= MAX_GEMEENTEN
+          and all(isinstance(c, str) for c in value)):
+        wrong = [c for c in value if c not in gemeentecodes()]
+        if wrong or len(set(value)) != len(value):
+            raise ApiError(400, "BAD_REQUEST", "gemeenten must name distinct CBS gemeentecodes "
+                           f"of 4 digits (TR378 checks them); not one: {wrong[:3] or value}.")
+        wanted = list(value)
+    else:
+        raise ApiError(400, "BAD_REQUEST", f"gemeenten must be a number from 1 to "
+                       f"{MAX_GEMEENTEN} or a list of CBS gemeentecodes, got {value!r:.60}.")
+    if len(wanted) > 1 and system is not None and system.role == "gemeente":
+        raise ApiError(400, "BAD_REQUEST", "A gemeente system has one gemeentecode: a session "
+                       "of several gemeenten shares the aanbieder, not the gemeente.")
+    return wanted
+
+
+def _profile_codes(profile: str | None) -> list[str]:
+    """The gemeenten a shipped regio profile names (a session's several gemeenten take those
+    that are free first)."""
+    return list(builtin(profile).gemeenten) if profile in BUILTIN else []
+
+
 def _check_free(s, code: str) -> None:
     taken = s.scalar(select(ExchangeSession.id).where(ExchangeSession.gemeentecode == code))
     if taken is None:
@@ -59,9 +97,12 @@ def _system(name) -> System | None:
     return system
 
 
-def _free_gemeentecode(s) -> str:
+def _free_gemeentecode(s, prefer: list[str] = (), taken: set[str] = frozenset()) -> str:
     used = set(s.scalars(select(ExchangeSession.gemeentecode))) \
-        | set(s.scalars(select(System.code).where(System.role == "gemeente")))
+        | set(s.scalars(select(System.code).where(System.role == "gemeente"))) | taken
+    for code in prefer:
+        if code not in used:
+            return code
     free = sorted(gemeentecodes() - used)
     if not free:
         raise ApiError(503, "NO_IDENTITIES", f"All {len(gemeentecodes())} CBS gemeentecodes are "
@@ -78,6 +119,14 @@ def _free_agb(s) -> str:
 
 
 
+def _gemeente_rows(s, session: ExchangeSession) -> list[ExchangeSession]:
+    """The session's row and, for the first gemeente of several, the other gemeenten's."""
+    if session.lead_id != session.id:
+        return [session]
+    return [session] + list(s.scalars(select(ExchangeSession).where(
+        ExchangeSession.lead_id == session.id, ExchangeSession.id != session.id)))
+
+
 @bp.post("/api/sessions")
 @admin_required
 def create():
@@ -90,40 +139,66 @@ def create():
     url = inputs.ggk_url(body.get("ggk_url"))
     system = _system(body.get("system"))
     regio, chosen = _regio(body)
+    wanted = _gemeenten(body, chosen, system)
     if system is not None and system.role == "gemeente" and "ggk_url" not in body:
         url = system.push_url
     ca = exchange().ca
     for _ in range(_ATTEMPTS):
         tokens = {"gemeente": new_token(), "aanbieder": new_token()}
         certificates = {}
+        members: list[tuple[ExchangeSession, str, object]] = []  # the other gemeenten
         try:
             with writing(exchange().writer) as s:
+                prefer = _profile_codes(profile) if len(wanted) > 1 else []
+                first = wanted[0] or _free_gemeentecode(s, prefer)
                 session = ExchangeSession(id=uuid.uuid4().hex, release=rel, profile=profile,
-                                          gemeentecode=chosen or _free_gemeentecode(s),
+                                          gemeentecode=first,
                                           agb=_free_agb(s), ggk_url=url, regio=regio)
-                if chosen is not None:
-                    _check_free(s, chosen)
+                for code in filter(None, wanted):
+                    _check_free(s, code)
                 if system is not None:  # that role is the system's, with its credentials
                     session.system_id, session.system_role = system.id, system.role
                     session.system_code = system.code
+                elif len(wanted) > 1:  # the simulated aanbieder is shared like a system
+                    session.system_id, session.system_role = session.id, "aanbieder"
+                    session.system_code = session.agb
+                if len(wanted) > 1:
+                    session.lead_id = session.id
                 s.add(session)
                 for role, token in tokens.items():
                     code = session.code_of(role)
-                    if ca is not None and role != session.system_role:
+                    if ca is not None and (role != session.system_role or system is None):
                         certificates[role] = ca.issue(role, code)
                     s.add(Party(session=session, role=role, code=code,
                                 token_hash=token_hash(token),
                                 cert_sha256=certificates[role].sha256
                                 if role in certificates else None))
+                taken = {first}
+                for code in wanted[1:]:
+                    s.flush()  # the codes so far are taken
+                    code = code or _free_gemeentecode(s, prefer, taken)
+                    taken.add(code)
+                    member = ExchangeSession(
+                        id=uuid.uuid4().hex, release=rel, profile=profile, gemeentecode=code,
+                        agb=_free_agb(s), ggk_url=url, regio=regio, lead_id=session.id,
+                        system_id=session.system_id, system_role="aanbieder",
+                        system_code=session.system_code)
+                    s.add(member)
+                    token = new_token()
+                    certificate = ca.issue("gemeente", code) if ca is not None else None
+                    s.add(Party(session=member, role="gemeente", code=code,
+                                token_hash=token_hash(token),
+                                cert_sha256=certificate.sha256 if certificate else None))
+                    members.append((member, token, certificate))
         except IntegrityError:
-            if chosen is not None:
-                raise ApiError(409, "CODE_IN_USE", f"gemeentecode {chosen} was taken by "
-                               "another session at the same moment.") from None
+            if any(wanted):
+                raise ApiError(409, "CODE_IN_USE", f"gemeentecode {chosen or wanted} was taken "
+                               "by another session at the same moment.") from None
             continue  # another session took the same code in the meantime
         parties = []
         for role, token in tokens.items():
             party = {"role": role, "code": session.code_of(role), "token": token}
-            if role == session.system_role:
+            if role == session.system_role and system is not None:
                 party["system"] = system.name
             if role in certificates:
                 party["certificate"] = certificate_json(certificates[role])
@@ -131,6 +206,11 @@ def create():
         body = {"id": session.id, "release": rel, "profile": profile,
                 "today": session.clock().isoformat(), "ggk_url": url, "regio": regio,
                 "parties": parties}
+        if members:  # every gemeente: its code, token (and certificate) and its own journal
+            body["gemeenten"] = [{**parties[0], "session": session.id}] + [
+                {"role": "gemeente", "code": m.gemeentecode, "token": token,
+                 "session": m.id, **({"certificate": certificate_json(c)} if c else {})}
+                for m, token, c in members]
         return jsonify(body), 201, {"Location": f"/api/sessions/{session.id}"}
     raise ApiError(503, "BUSY", "Could not allocate free identities; try again.")
 
@@ -159,12 +239,14 @@ def get(session_id):
 @bp.delete("/api/sessions/<session_id>")
 @admin_required
 def remove(session_id):
-    """Deletes the session with its journal; its codes become free for new sessions."""
+    """Deletes the session with its journal; its codes become free for new sessions. A
+    session of several gemeenten goes with all of them."""
     with writing(exchange().writer) as s:
         session = find_session(s, session_id, lock=True)
-        for table in (Message, Freeze, Fault, Party):
-            s.execute(delete(table).where(table.session_id == session_id))
-        s.delete(session)
+        for one in _gemeente_rows(s, session):
+            for table in (Message, Freeze, Fault, Party):
+                s.execute(delete(table).where(table.session_id == one.id))
+            s.delete(one)
     return "", 204
 
 
@@ -197,9 +279,10 @@ def reset(session_id):
     the identities and tokens stay."""
     with writing(exchange().writer) as s:
         session = find_session(s, session_id, lock=True)
-        for table in (Message, Freeze, Fault):
-            s.execute(delete(table).where(table.session_id == session_id))
-        chains.reset(s, session)
-        session.today = None
+        for one in _gemeente_rows(s, session):
+            for table in (Message, Freeze, Fault):
+                s.execute(delete(table).where(table.session_id == one.id))
+            chains.reset(s, one)
+            one.today = None
         s.flush()
         return jsonify(session_json(s, session, 0))

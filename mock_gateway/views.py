@@ -20,7 +20,16 @@ def session_json(s, session: ExchangeSession, count: int | None = None) -> dict:
     if count is None:
         count = s.scalar(select(func.count()).select_from(Message)
                          .where(Message.session_id == session.id))
+    several = {}
+    if session.lead_id is not None:  # a session of several gemeenten: each its own journal
+        rows = s.execute(select(ExchangeSession.gemeentecode, ExchangeSession.id)
+                         .where(ExchangeSession.lead_id == session.lead_id)
+                         .order_by(ExchangeSession.id != session.lead_id,
+                                   ExchangeSession.created_at)).all()
+        several = {"lead": session.lead_id,
+                   "gemeenten": [{"code": code, "session": sid} for code, sid in rows]}
     return {
+        **several,
         "id": session.id, "release": session.release, "profile": session.profile,
         "today": session.clock().isoformat(), "clock": "simulated" if session.today else "real",
         "parties": [{"role": "gemeente", "code": session.code_of("gemeente")},

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature
 from lxml import etree
 from markupsafe import Markup
@@ -143,6 +143,11 @@ def _require_session(s, session_id: str) -> ExchangeSession:
         raise Refused(404, "No such session", "There is no session with this id that you may "
                       "see. A party sees only its own session; a shared link only the session "
                       "it was made for, until it expires.")
+    if session.lead_id is not None:  # a session of several gemeenten: the others' pages
+        g.regio_gemeenten = s.execute(
+            select(ExchangeSession.gemeentecode, ExchangeSession.id)
+            .where(ExchangeSession.lead_id == session.lead_id)
+            .order_by(ExchangeSession.id != session.lead_id, ExchangeSession.created_at)).all()
     return session
 
 
@@ -213,17 +218,23 @@ def shared(token):
         raise Refused(403, "Link expired", f"This shared link expired on {when}. Ask the "
                       "exchange's admin for a new one.")
     with reading(exchange().engine) as s:
-        if s.get(ExchangeSession, session_id) is None:
+        found = s.get(ExchangeSession, session_id)
+        if found is None:
             raise Refused(404, "Session deleted", "The session this link was made for has "
                           "been deleted.")
+        # a session of several gemeenten: the link opens every gemeente's journal
+        opened = list(s.scalars(select(ExchangeSession.id).where(
+            ExchangeSession.lead_id == session_id))) if found.lead_id == session_id \
+            else [session_id]
     viewer = _viewer()
-    viewer.shared[session_id] = expires
+    for one in opened:
+        viewer.shared[one] = expires
     target = url_for("web.session", session_id=session_id)
     message_id = request.args.get("m")
     if message_id:  # a certificate links each message through its session's shared link
         with reading(exchange().engine) as s:
             m = s.get(Message, message_id)
-            if m is not None and m.session_id == session_id:
+            if m is not None and m.session_id in opened:
                 target = url_for("web.message", message_id=message_id)
     return _with_cookie(redirect(target), viewer)
 

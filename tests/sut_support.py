@@ -41,6 +41,7 @@ class FakeSut:
         self.faults = faults or {}  # message id -> fault(root)
         self.copies = copies or {}  # message id -> how many times an answer is sent
         self.agent: ExchangeAgent | None = None
+        self.dossiers: dict[str, ExchangeAgent] = {}  # an aanbieder's: per gemeente (a regio)
         self.today = date.today()
         self.errors: list[str] = []
         self.received: list[dict] = []  # the facts of every trigger
@@ -111,9 +112,14 @@ class FakeSut:
                 agent = ExchangeAgent(facts["exchange"], facts["token"], party)
                 agent.pending = _FaultyList(self)
                 self.agent = agent
+                self.sessie, self.dossiers = facts, {facts["other_code"]: agent}
+                if self.role == "aanbieder":  # its gemeente's messages (a regio has more)
+                    agent.only_from = facts["other_code"]
                 return
             if facts["action"] == "klok":
                 return
+            if self.role == "aanbieder":
+                self.agent = self._dossier(facts["other_code"])
             self.acting = True
             try:
                 self.agent.send(self.perform(self.agent.party, facts), today=self.today)
@@ -156,6 +162,18 @@ class FakeSut:
             return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})
         raise ValueError(f"the fake system does not know action {action}")
 
+    def _dossier(self, gemeente: str) -> ExchangeAgent:
+        """An aanbieder in a regio keeps a dossier per gemeente (its own chain with each):
+        an agent per gemeente on the one token, each taking what its gemeente sent."""
+        agent = self.dossiers.get(gemeente)
+        if agent is None:
+            first = next(iter(self.dossiers.values())).party
+            party = SimulatedAanbieder(first.profile, first.release, first.aanbieder, gemeente)
+            agent = ExchangeAgent(self.sessie["exchange"], self.sessie["token"], party)
+            agent.pending, agent.only_from = _FaultyList(self), gemeente
+            self.dossiers[gemeente] = agent
+        return agent
+
     def _answer_loop(self):
         while not self._stop.is_set():
             time.sleep(0.1)
@@ -163,6 +181,12 @@ class FakeSut:
                 if self.agent is None:
                     continue
                 try:
+                    if self.role == "aanbieder":  # a gemeente heard from for the first time
+                        for entry in self.agent.client.inbox():
+                            self._dossier(entry["sender"]["code"])
+                    for agent in {id(a): a for a in self.dossiers.values()}.values():
+                        if agent is not self.agent:
+                            agent.pump(self.today)
                     self.agent.pump(self.today)
                 except Exception as e:
                     self.errors.append(repr(e))

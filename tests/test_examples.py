@@ -75,13 +75,15 @@ def test_reference_aanbieder_over_vsp_rest_with_its_certificate(tmp_path):
         try:
             done, results = run(srv.url, ca, tmp_path, "aanbieder", "ecd",
                                 f"http://127.0.0.1:{server.server_port}/trigger",
-                                "@301-302 or @305-306 or @323-325")
+                                "@301-302 or @305-306 or @323-325 or @regio")
         finally:
             stop.set()
             server.shutdown()
         assert done.returncode == 0, done.stderr[-3000:] + str(aanbieder.errors[:3])
         assert list(results.values()).count("passed") >= 8, results
         assert "failed" not in results.values()
+        assert results["Twee gemeenten van een regio wijzen toe aan één aanbieder, die bij "
+                       "elk declareert"] == "passed"  # a regio: both gemeenten served
         entries = journal(srv.url, ca)
         sent = [m for m in entries if m["sender"]["role"] == "aanbieder"]
         assert sent and {m["sender"]["code"] for m in sent} == {"12345678"}

@@ -45,6 +45,7 @@ class RunOptions:
     vendor: str | None = None
     system_version: str | None = None
     exchange_ca: str | None = None  # the CA file of an exchange with TLS
+    gemeenten: str | None = None  # a regio in every scenario: N gemeenten, or "profiel"
 
 
 def pytest_args(o: RunOptions) -> list[str]:
@@ -60,7 +61,8 @@ def pytest_args(o: RunOptions) -> list[str]:
                         ("--ketentest-admin-token", o.admin_token),
                         ("--ketentest-today", o.today), ("--ketentest-database", o.database),
                         ("--ketentest-system", o.system),
-                        ("--ketentest-exchange-ca", o.exchange_ca)):
+                        ("--ketentest-exchange-ca", o.exchange_ca),
+                        ("--ketentest-gemeenten", o.gemeenten)):
         if value:
             args += [flag, str(value)]
     for t in o.triggers:

@@ -139,12 +139,14 @@ class Keten:
     def __init__(self, client: ExchangeClient, profile: Profile, release: str, start: date,
                  sut: str | None = None, sut_driver=None, timeout: float = 60.0,
                  werkdag: float | None = None, profile_name: str | None = None,
-                 system: str | None = None):
+                 system: str | None = None, gemeenten: list[str] | int | None = None):
         self.client, self.profile, self.release = client, profile, release
         self.profile_name = profile_name or profile.naam
         self.sut, self.sut_driver, self.timeout = sut, sut_driver, timeout
         self.werkdag = werkdag  # seconds of waiting for the system under test per werkdag
-        s = client.new_session(release, self.profile_name, system)
+        names = gemeenten if isinstance(gemeenten, list) else None
+        count = len(gemeenten) if isinstance(gemeenten, list) else gemeenten
+        s = client.new_session(release, self.profile_name, system, gemeenten=count)
         self.session = s["id"]
         parties = {p["role"]: p for p in s["parties"]}
         self.codes = {role: parties[role]["code"] for role in ROLES}
@@ -164,6 +166,12 @@ class Keten:
         self.exchanged: list[Exchanged] = []
         self._taken: set[tuple[str, str]] = set()  # (message id, 'received' | 'sent')
         self.facts = Facts()
+        # a regio (run/regio.py): a session per gemeente, the steps speak of `focus`'s
+        self.sessions, self.focus, self.sides = [self.session], None, {}
+        self._after: dict[str, int] = {}  # per session: the last journal seq read
+        if "gemeenten" in s or names:
+            from .regio import open_regio
+            open_regio(self, s, names, profile)
 
     # ------------------------------------------------------------ parties
     def simulated(self, role: str) -> bool:
@@ -171,6 +179,22 @@ class Keten:
 
     def party(self, role: str) -> Party:
         return self.agents[role].party
+
+    def use(self, name: str) -> None:
+        """The steps from now on speak of gemeente `name` of the regio: its chain with the
+        aanbieder, its simulated party and facts, its code in the triggers' facts."""
+        side = self.sides.get(name)
+        if side is None:
+            raise ChainFailure(f"no gemeente {name!r} in this scenario's regio (it has "
+                               f"{', '.join(self.sides) or 'one gemeente'}): name it in "
+                               "'Gegeven een regio met de gemeenten ...'")
+        self.agents, self.facts, self.focus = side.agents, side.facts, side.session
+        self.codes["gemeente"], self.tokens["gemeente"] = side.code, side.token
+
+    def all_agents(self) -> list:
+        if not self.sides:
+            return list(self.agents.values())
+        return [a for side in self.sides.values() for a in side.agents.values()]
 
     def act(self, role: str, action: str, code: str, simulate: Callable[[Party, date], Outgoing],
             **params) -> Exchanged | None:
@@ -205,10 +229,10 @@ class Keten:
         self.set_today(self.profile.kalender.next_werkdag(first))
 
     def _pump(self) -> int:
-        return sum(agent.pump(self.today) for agent in self.agents.values())
+        return sum(agent.pump(self.today) for agent in self.all_agents())
 
     def _next_due(self) -> date | None:
-        due = [o.due for agent in self.agents.values() for o in agent.pending]
+        due = [o.due for agent in self.all_agents() for o in agent.pending]
         return min(due) if due else None
 
     def settle(self) -> None:
@@ -225,13 +249,20 @@ class Keten:
 
     # ------------------------------------------------------------ the journal
     def refresh(self) -> list[Exchanged]:
-        after = self.exchanged[-1].entry["seq"] if self.exchanged else 0
-        new = [Exchanged(e, self.client) for e in self.client.journal(self.session, after)]
+        new = []
+        for session in self.sessions:  # one, or a regio's gemeenten: a journal each
+            got = [Exchanged(e, self.client)
+                   for e in self.client.journal(session, self._after.get(session, 0))]
+            if got:
+                self._after[session] = got[-1].entry["seq"]
+            new += got
         self.exchanged.extend(new)
         return new
 
     def _find(self, match: Callable[[Exchanged], bool], how: str) -> Exchanged | None:
         for e in self.exchanged:
+            if self.focus is not None and e.entry["session"] != self.focus:
+                continue  # a regio: another gemeente's chain
             if (e.id, how) not in self._taken and match(e):
                 self._taken.add((e.id, how))
                 return e

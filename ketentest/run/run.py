@@ -46,8 +46,10 @@ class Run:
     system: str | None = None  # the system under test's name (the certificate names it)
     registered: bool = False  # the exchange knows `system`: its own code in every session
     exchange_ca: str | None = None  # the CA file of an exchange with TLS
+    gemeenten: str | None = None  # every scenario a regio: N gemeenten, or "profiel" (run/regio.py)
 
     _embedded = None
+    _last_regio: Keten | None = None
     _temporary: Path | None = None  # the folder of a journal kept for this run only
 
     def start(self) -> None:
@@ -81,15 +83,28 @@ class Run:
             shutil.rmtree(self._temporary, ignore_errors=True)
             self._temporary = None
 
-    def open(self, profile: str | None, start: date | None = None) -> Keten:
+    def open(self, profile: str | None, start: date | None = None,
+             gemeenten: list[str] | None = None) -> Keten:
         """A new chain for a scenario: its own session on the exchange, starting on `start`
-        (by default the run's today)."""
+        (by default the run's today); with `gemeenten` (their names in the scenario), or in a
+        run with --gemeenten, a session of several gemeenten sharing the aanbieder."""
+        if self._last_regio is not None:  # the last scenario's regio: its idle gemeenten go
+            from .regio import release_idle
+            release_idle(self._last_regio)
+            self._last_regio = None
         name = profile or self.profile
-        keten = Keten(self.client, find_profile(name), self.release,
+        regio = find_profile(name)
+        if gemeenten is None and self.gemeenten:
+            gemeenten = len(regio.gemeenten) if self.gemeenten == "profiel" \
+                else int(self.gemeenten)
+        keten = Keten(self.client, regio, self.release,
                       start or self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
-                      self.werkdag, name, system=self.system if self.registered else None)
+                      self.werkdag, name, system=self.system if self.registered else None,
+                      gemeenten=gemeenten)
         self.current = keten
+        if keten.sides:
+            self._last_regio = keten
         # a registered system keeps its configuration: `sessie` only tells it the new session
         # (its counterparty and date) when a trigger for it is given, never asks a person
         if self.driver is not None and (not self.registered

@@ -13,7 +13,8 @@ the action each asks of a system under test.
 from __future__ import annotations
 
 MODULES = ("keten", "toewijzing", "start", "stop", "verzoek_om_toewijzing",
-           "verzoek_om_wijziging", "antwoord", "declaratie", "termijnen", "certificering")
+           "verzoek_om_wijziging", "antwoord", "declaratie", "termijnen", "certificering",
+           "regio")
 
 pytest_plugins = [f"{__package__}.{m}" for m in MODULES]
 

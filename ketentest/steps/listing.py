@@ -35,7 +35,7 @@ def _names(code: types.CodeType) -> set[str]:
 
 
 def actions(f) -> list[Action]:
-    """The actions a step fires: named in its code, or by its module's helpers it calls
+    """The actions a step fires: named in its code, or by the library's helpers it calls
     (which may take the action as a default argument); none for a deliberately faulty step."""
     names = _names(f.__code__)
     if "send_faulty" in names:  # a deliberately faulty message: only a simulated party
@@ -44,7 +44,7 @@ def actions(f) -> list[Action]:
     module = inspect.getmodule(f)
     for name in sorted(names):
         helper = getattr(module, name, None)
-        if inspect.isfunction(helper) and helper.__module__ == module.__name__ \
+        if inspect.isfunction(helper) and helper.__module__.startswith(__package__) \
                 and helper is not f and not fired:
             fired = actions(helper) or [d for d in helper.__defaults__ or ()
                                         if isinstance(d, Action)]

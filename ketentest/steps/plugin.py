@@ -32,6 +32,9 @@ def pytest_addoption(parser) -> None:
     g.addoption("--ketentest-system", metavar="NAME",
                 help="the system under test's name; a system registered on the exchange keeps its "
                      "own identity in every scenario")
+    g.addoption("--ketentest-gemeenten", metavar="N|profiel",
+                help="every scenario in a regio of N gemeenten sharing the aanbieder (profiel: "
+                     "as many as the regio profile names); the first acts")
     g.addoption("--ketentest-exchange-ca", metavar="FILE",
                 help="the CA certificate of an exchange with TLS")
     g.addoption("--ketentest-trigger", action="append", default=[], metavar="ACTION=CMD|URL")
@@ -53,7 +56,8 @@ def run_from_options(config) -> Run:
                triggers=parse_triggers(opt("--ketentest-trigger")),
                interactive=opt("--ketentest-interactive"),
                database=Path(database) if database else None,
-               system=opt("--ketentest-system"), exchange_ca=opt("--ketentest-exchange-ca"))
+               system=opt("--ketentest-system"), exchange_ca=opt("--ketentest-exchange-ca"),
+               gemeenten=opt("--ketentest-gemeenten"))
 
 
 @pytest.fixture(scope="session")
