@@ -199,7 +199,8 @@ def rules(fmt):
                                   " (judged with --chain)" if r.category == "chain" else "")
         rows.append({"rule": r.id, "category": r.category, "retourcode": r.retourcode,
                      "messages": sorted(r.messages), "releases": sorted(r.releases),
-                     "status": status, "summary": r.summary, "where": r.where})
+                     "status": status, "summary": r.summary, "where": r.where,
+                     "keuze": r.keuze})
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -208,6 +209,8 @@ def rules(fmt):
                    f"{CATEGORY[row['category']]:18}  {' '.join(row['messages']):32}  "
                    f"{click.style(row['status'], fg='green')}")
         click.echo(f"        {row['summary']}")
+        if row["keuze"]:  # advisory against a system under test unless --strict
+            click.echo(click.style(f"        keuze (advisory): {row['keuze']}", fg="yellow"))
         click.echo(click.style(f"        judged in {row['where']}", dim=True))
     click.echo(f"\n{len(rows)} rules")
 
