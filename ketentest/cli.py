@@ -405,9 +405,11 @@ def _plain_log(handler):
               help="The HTML certificate.")
 @click.option("--vendor", metavar="NAME", help="Its vendor, for the certificate.")
 @click.option("--system-version", metavar="V", help="Its version, for the certificate.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too: the advisory OP/IV checks "
+              "and a rule whose reading is ketentest's choice (`ketentest rules`: keuze).")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
                 timeout, werkdag, interactive, database, system, exchange_ca, junitxml,
-                cucumberjson, html, vendor, system_version):
+                cucumberjson, html, vendor, system_version, strict):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -428,7 +430,7 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
                          database, junitxml, cucumberjson, html, system, vendor,
-                         system_version, exchange_ca)
+                         system_version, exchange_ca, strict=strict)
     sys.exit(run(options))
 
 

@@ -164,6 +164,8 @@ class Keten:
         self.exchanged: list[Exchanged] = []
         self._taken: set[tuple[str, str]] = set()  # (message id, 'received' | 'sent')
         self.facts = Facts()
+        self.strict = False  # --strict: a warning (advisory check, ketentest's reading) fails
+        self.warnings: list[dict] = []  # run.review.Remark.as_dict() of every warning
 
     # ------------------------------------------------------------ parties
     def simulated(self, role: str) -> bool:
@@ -297,6 +299,20 @@ class Keten:
             if e.sender == self.sut and e.fault():
                 raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name}, but "
                                    f"{e.fault()}")
+        from .review import review  # its answers against ketentest's verdicts, OP/IV advice
+        self.reviewed(review(self))
+
+    def reviewed(self, remarks) -> None:
+        """Keep the review's warnings; fail on its faults (and, --strict, on its warnings)."""
+        for r in remarks:  # one warning per rule and message
+            if r.warning and not any((w["rule"], w["link"]) == (r.rule, r.link)
+                                     for w in self.warnings):
+                self.warnings.append(r.as_dict())
+        failing = [r for r in remarks if not r.warning or self.strict]
+        if failing:
+            strict = " (--strict)" if all(r.warning for r in failing) else ""
+            raise ChainFailure(f"the {self.sut} (system under test){strict}: "
+                               + "; ".join(r.line() for r in failing))
 
     def story(self) -> str:
         return "; ".join(e.describe() for e in self.exchanged) or "(no messages)"

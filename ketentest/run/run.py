@@ -46,6 +46,7 @@ class Run:
     system: str | None = None  # the system under test's name (the certificate names it)
     registered: bool = False  # the exchange knows `system`: its own code in every session
     exchange_ca: str | None = None  # the CA file of an exchange with TLS
+    strict: bool = False  # warnings (advisory checks, ketentest's readings) fail a scenario
 
     _embedded = None
     _temporary: Path | None = None  # the folder of a journal kept for this run only
@@ -89,6 +90,7 @@ class Run:
                       start or self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
                       self.werkdag, name, system=self.system if self.registered else None)
+        keten.strict = self.strict
         self.current = keten
         # a registered system keeps its configuration: `sessie` only tells it the new session
         # (its counterparty and date) when a trigger for it is given, never asks a person

@@ -37,6 +37,9 @@ def pytest_addoption(parser) -> None:
     g.addoption("--ketentest-trigger", action="append", default=[], metavar="ACTION=CMD|URL")
     g.addoption("--ketentest-interactive", action="store_true",
                 help="ask a person at the terminal to perform the system's actions")
+    g.addoption("--ketentest-strict", action="store_true",
+                help="fail on warnings too: advisory OP/IV checks and rules read as "
+                     "ketentest chose")
     g.addoption("--ketentest-database", metavar="FILE",
                 help="SQLite file of the embedded exchange (kept after the run)")
 
@@ -53,7 +56,8 @@ def run_from_options(config) -> Run:
                triggers=parse_triggers(opt("--ketentest-trigger")),
                interactive=opt("--ketentest-interactive"),
                database=Path(database) if database else None,
-               system=opt("--ketentest-system"), exchange_ca=opt("--ketentest-exchange-ca"))
+               system=opt("--ketentest-system"), exchange_ca=opt("--ketentest-exchange-ca"),
+               strict=opt("--ketentest-strict"))
 
 
 @pytest.fixture(scope="session")
