@@ -102,3 +102,8 @@ def test_iv087_8001_on_a_325_that_rejects(k):
          if c.getparent().getparent().tag.endswith("DeclaratieAntwoord")).text = "8001"
     found = advised(k, "325", root)
     assert set(found) == {"IV087"} and "awarded" in found["IV087"]
+
+
+def test_op186_leaves_a_deletion_alone(k):
+    k.send("301", k.toewijzing())
+    assert advised(k, "301", k.toewijzing(einde=BEGIN, RedenWijziging="13")) == {}

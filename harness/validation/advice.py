@@ -12,7 +12,7 @@ Chosen where the chain's state can judge them (the rule pages' toelichting in th
 | id | message | checks |
 |---|---|---|
 | IV099 | 301 | RedenWijziging: none on a new toewijzing (a new ToewijzingNummer, IV066), one on a toegewezen product that changed since it was last sent (Einddatum, Omvang, Budget: an intrekking or verlenging) |
-| OP186 | 301 | a toewijzing ended in the past (its Einddatum moved before the 301's Dagtekening) is only sent in agreement with the aanbieder |
+| OP186 | 301 | a toewijzing ended in the past (its Einddatum moved before the 301's Dagtekening; a deletion, RedenWijziging 13, is another matter) is only sent in agreement with the aanbieder |
 | OP259 | 301 | no second toewijzing of the same product to the client for (part of) the same period |
 | OP363 | 305 | a start lies within its toewijzing: Begindatum on or after its Ingangsdatum, not after its Einddatum |
 | IV096 | 305, 307 | with the ToewijzingNummer as key, a ToewijzingIngangsdatum beside it is the toewijzing's own |
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ..standard.codes import FILLERS, GOEDGEKEURD
+from ..standard.codes import FILLERS, GOEDGEKEURD, VERWIJDERD
 from .message import Message
 
 Check = Callable[[Message, object, date], Iterable[tuple[object, str]]]
@@ -119,7 +119,8 @@ def op186(m: Message, state, day: date):
         t = state.toewijzing(m.text(p, "ToewijzingNummer"))
         einde = m.text(p, "Einddatum")
         if t is not None and einde and einde < dagtekening and \
-                (t.einddatum is None or einde < t.einddatum):
+                (t.einddatum is None or einde < t.einddatum) and \
+                m.text(p, "RedenWijziging") != VERWIJDERD:  # a deletion: OP362, not this
             yield m.get(p, "Einddatum"), (
                 f"Toewijzing {t.nummer} now ends {einde}, before this 301's Dagtekening "
                 f"{dagtekening}: ending a toewijzing in the past needs the aanbieder's "
@@ -139,7 +140,7 @@ def op259(m: Message, state, day: date):
         nummer = m.text(p, "ToewijzingNummer")
         periods[nummer] = (bsn, (m.text(p, "Product/Categorie"), m.text(p, "Product/Code")),
                            (m.text(p, "Ingangsdatum"), m.text(p, "Einddatum")),
-                           m.text(p, "RedenWijziging") == "13")
+                           m.text(p, "RedenWijziging") == VERWIJDERD)
     for bsn in {b for b, _ in here.values()}:
         for t in state.toewijzingen_van(bsn):
             periods.setdefault(t.nummer, (t.bsn, t.product, (t.ingangsdatum, t.einddatum),

@@ -22,7 +22,7 @@ from harness.chain import ChainState, judge
 from harness.standard import registry
 from harness.validation import RULES, Context
 from harness.validation.advice import advise
-from harness.validation.retourcheck import compare, rebuild
+from harness.validation.retourcheck import compare
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -49,36 +49,38 @@ class Remark:
         return asdict(self)
 
 
-def _retour(keten, e, xml: bytes, day: date) -> list[Remark]:
+def _retour(e, xml: bytes, day: date, judged: dict) -> list[Remark]:
     rule = "IV087" if e.code == "325" else "IV028"
-    heen = (e.entry.get("termijn") or {}).get("answers")
-    verdict = keten.client.verdict(heen) if heen else None
-    if verdict is None:
+    heen = judged.get((e.entry.get("termijn") or {}).get("answers"))
+    if heen is None or heen.view is None:
         return [Remark(rule, "retour", e.name, "it answers no message the "
                        f"{e.receiver} sent (its identification names none)", e.permalink)]
-    found = compare(rebuild(keten.client.xml(heen), verdict), etree.fromstring(xml, PARSER), day)
+    found = compare(heen, etree.fromstring(xml, PARSER), day)
     return [Remark(a.rule, "keuze" if a.keuze else "retour", e.name, a.text, e.permalink)
             for a in found]
 
 
-def review(keten, roles: set[str] | None = None) -> list[Remark]:
+def review(keten, roles: set[str] | None = None, advice: bool = True) -> list[Remark]:
     """The remarks on the messages `roles` (default: the system under test) sent in the
-    scenario's chain (refused messages left out: the exchange named why)."""
+    scenario's chain (refused messages left out: the exchange named why). Each message is
+    judged again as its receiver judges it: in the chain before it, with the regio's
+    contract (the exchange's own verdict leaves the rules that need it unassessed)."""
     roles = roles or {keten.sut}
     rel = registry.release(keten.release)
-    state, out = ChainState(), []
+    state, out, judged = ChainState(), [], {}
     for e in keten.exchanged:
         if e.refused:
             continue
         xml = keten.client.xml(e.id)
         day = date.fromisoformat(e.entry["day"]) if e.entry.get("day") else keten.today
-        verdict = judge(state, xml, e.id, Context(today=day))
+        verdict = judged[e.id] = judge(state, xml, e.id, keten.profile.context(day, rel))
         if e.sender in roles and verdict.view is not None:
-            out += [Remark(a.id, "advies", e.name, f"{a.text} (at {a.path})", e.permalink)
-                    for a in advise(verdict.view, state, day)]
+            if advice:
+                out += [Remark(a.id, "advies", e.name, f"{a.text} (at {a.path})", e.permalink)
+                        for a in advise(verdict.view, state, day)]
             msg = rel.messages.get(e.code)
             if msg is not None and (msg.kind == "retour" or msg.id == "325"):
-                out += _retour(keten, e, xml, day)
+                out += _retour(e, xml, day, judged)
         state.record(verdict)
     return out
 
