@@ -295,6 +295,7 @@ class Keten:
         if self.sut is None and os.environ.get("KETENTEST_REVIEW_SIMULATED") and \
                 not self.facts.skipped:  # a self-check: the simulated parties' own answers
             from .review import review
+            self.refresh()
             self.reviewed(review(self, set(ROLES), advice=self.facts.breaker is None))
         if self.sut is None or self.facts.skipped:
             return
@@ -316,7 +317,8 @@ class Keten:
         failing = [r for r in remarks if not r.warning or self.strict]
         if failing:
             strict = " (--strict)" if all(r.warning for r in failing) else ""
-            raise ChainFailure(f"the {self.sut} (system under test){strict}: "
+            who = f"the {self.sut} (system under test)" if self.sut else "a simulated party"
+            raise ChainFailure(f"{who}{strict}: "
                                + "; ".join(r.line() for r in failing))
 
     def story(self) -> str:
