@@ -31,7 +31,7 @@ details{margin:.3em 0 .8em} summary{cursor:pointer} code{font-size:.92em}
 details.message{margin:.2em 0 .2em 1em} details.message:target{outline:2px solid #0550ae}
 pre.xml{background:#f6f8fa;border:1px solid #ddd;padding:.5em;overflow-x:auto;font-size:.85em;max-height:40em}
 .session{color:#555;margin:.3em 0}
-.proven{color:#1d6b2b} .not-run,.not-exercisable{color:#777}
+.proven{color:#1d6b2b} .not-run,.not-exercisable{color:#777} .read-otherwise{color:#8a5a00}
 """
 MARK = {"passed": "✔", "failed": "✘", "skipped": "–"}
 
