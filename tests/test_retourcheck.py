@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 from lxml import etree
@@ -202,3 +203,23 @@ def test_a_325_rejecting_for_its_own_reasons_awards_the_rest():
     el.text = next(root.iter("{*}TotaalIngediendBedrag")).findtext("{*}TotaalBedrag")
     [a] = compare(approved, root)
     assert a.rule == "IV087" and a.text.startswith("TotaalToegekendBedrag is")
+
+
+def test_the_choice_rules_are_in_the_registry_and_shown_by_ketentest_rules():
+    from click.testing import CliRunner
+
+    from ketentest.certificering import suites
+    from ketentest.cli import main
+    keuze = {r.id for r in RULES.values() if r.keuze}
+    assert keuze == {"TR063", "TR074", "TR382", "TR413", "TR414", "TR415", "TR332", "TR321",
+                     "TR322", "TR318", "TR387", "TR388"}
+    rows = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)
+    shown = {row["rule"]: row["keuze"] for row in rows}
+    assert shown["TR332"] and shown["TR019"] is None
+    assert "keuze (advisory): " in CliRunner().invoke(main, ["rules"]).output
+    # every certification row of a choice rule carries @keuze, and no other row does
+    rows = [(tags, rule) for text in suites().values() for tags, rule in re.findall(
+        r"^    (@.+)\n    Voorbeelden:\n.*\n      \| (\w+)", text, re.M)]
+    assert len(rows) > 100 and any(rule in keuze for _, rule in rows)
+    for tags, rule in rows:
+        assert ("@keuze" in tags.split()) == (rule in keuze), (rule, tags)
