@@ -33,6 +33,8 @@ Check = Callable[[Message, object, date], Iterable[tuple[object, str]]]
 
 @dataclass(frozen=True)
 class Controle:
+    """A registered advisory check: its OP/IV id, the messages it looks at, the function."""
+
     id: str
     messages: frozenset[str]
     check: Check
@@ -59,6 +61,7 @@ CHECKS: dict[str, Controle] = {}
 
 
 def advice(id: str, messages: str):
+    """Register an advisory check: @advice("OP186", "301")."""
     def register(fn: Check) -> Check:
         CHECKS[id] = Controle(id, frozenset(messages.split()), fn)
         return fn
