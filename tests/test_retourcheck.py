@@ -223,3 +223,11 @@ def test_the_choice_rules_are_in_the_registry_and_shown_by_ketentest_rules():
     assert len(rows) > 100 and any(rule in keuze for _, rule in rows)
     for tags, rule in rows:
         assert ("@keuze" in tags.split()) == (rule in keuze), (rule, tags)
+
+
+def test_the_client_tree_is_copied_unchanged():
+    built = breaker("TR019", "305", "iwmo-3.2")
+    verdict, root = _own(built)
+    next(root.iter("{*}Begindatum")).text = "2026-01-01"
+    [a] = compare(verdict, root)
+    assert a.rule == "IV028" and "Begindatum is 2026-01-01; the classes are copied" in a.text

@@ -156,6 +156,32 @@ def _header(heen: Verdict, root, is_325: bool) -> list[Afwijking]:
     return out
 
 
+def _leaves(el) -> dict[str, str]:
+    """Path (local names, indexed) -> text of every leaf below `el`, RetourCodes left out."""
+    out = {}
+    for leaf in el.iter():
+        if not isinstance(leaf.tag, str) or len(leaf) or any(
+                local(a) == "RetourCodes" for a in (leaf, *leaf.iterancestors())):
+            continue
+        out[_key(leaf).split("/", 2)[-1]] = (leaf.text or "").strip()
+    return out
+
+
+def _copied(heen: Verdict, root) -> list[Afwijking]:
+    """IV028: a retour message that holds the client tree holds it unchanged."""
+    body = next((c for c in root if isinstance(c.tag, str) and local(c) != "Header"), None)
+    if body is None:
+        return []
+    mine, theirs = _leaves(body), _leaves(heen.view.body)
+    differ = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+    if not differ:
+        return []
+    k = differ[0]
+    return [Afwijking("IV028", f"{k} is {mine.get(k, '(absent)')!s}; the classes are copied "
+                      f"unchanged from the {heen.definition.name} ({theirs.get(k, '(absent)')})"
+                      + (f", and {len(differ) - 1} more" if len(differ) > 1 else ""))]
+
+
 def _bedrag(root, name: str) -> int | None:
     el = root.find(f"{{*}}DeclaratieAntwoord/{{*}}{name}")
     if el is None:
@@ -202,6 +228,8 @@ def compare(heen: Verdict, root, today: date | None = None) -> list[Afwijking]:
         else:
             out.append(Afwijking(rule, f"{_shown(key)} carries {', '.join(sorted(g))}; "
                                  f"expected {', '.join(sorted(w))}"))
+    if not is_325:
+        out += _copied(heen, root)
     if is_325:
         for name in ("TotaalIngediendBedrag", "TotaalToegekendBedrag"):
             w, g = _bedrag(expected, name), _bedrag(root, name)
