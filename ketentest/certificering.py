@@ -51,7 +51,8 @@ def rows(role: str, message: str) -> list[dict]:
         b = BREAKERS[e.rule, message]
         row = found.setdefault(e.rule, {  # a finding names TR319/xslt as TR319
             "regel": RULES[e.rule].id, "retourcode": RULES[e.rule].retourcode,
-            "berichtklasse": klasse_name(b.klasse_for(message)), "releases": []})
+            "berichtklasse": klasse_name(b.klasse_for(message)), "releases": [],
+            "keuze": RULES[e.rule].keuze is not None})
         row["releases"].append(e.release)
     return [found[r] for r in sorted(found)]
 
@@ -152,6 +153,8 @@ def feature(role: str, message: str) -> str:
         tags = [f"@{row['regel']}", f"@{row['retourcode']}"]
         if len(row["releases"]) < len(registry.names()):
             tags += [f"@{r}" for r in row["releases"]]
+        if row["keuze"]:  # ketentest's reading: advisory unless --strict
+            tags.append("@keuze")
         lines += ["", f"    {' '.join(tags)}", "    Voorbeelden:",
                   "      | regel | retourcode | berichtklasse |",
                   f"      | {row['regel']:<5} | {row['retourcode']:<10} | "

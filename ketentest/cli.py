@@ -199,7 +199,8 @@ def rules(fmt):
                                   " (judged with --chain)" if r.category == "chain" else "")
         rows.append({"rule": r.id, "category": r.category, "retourcode": r.retourcode,
                      "messages": sorted(r.messages), "releases": sorted(r.releases),
-                     "status": status, "summary": r.summary, "where": r.where})
+                     "status": status, "summary": r.summary, "where": r.where,
+                     "keuze": r.keuze})
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -208,6 +209,8 @@ def rules(fmt):
                    f"{CATEGORY[row['category']]:18}  {' '.join(row['messages']):32}  "
                    f"{click.style(row['status'], fg='green')}")
         click.echo(f"        {row['summary']}")
+        if row["keuze"]:  # advisory against a system under test unless --strict
+            click.echo(click.style(f"        keuze (advisory): {row['keuze']}", fg="yellow"))
         click.echo(click.style(f"        judged in {row['where']}", dim=True))
     click.echo(f"\n{len(rows)} rules")
 
@@ -406,9 +409,11 @@ def _plain_log(handler):
               help="The HTML certificate.")
 @click.option("--vendor", metavar="NAME", help="Its vendor, for the certificate.")
 @click.option("--system-version", metavar="V", help="Its version, for the certificate.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too: the advisory OP/IV checks "
+              "and a rule whose reading is ketentest's choice (`ketentest rules`: keuze).")
 def run_command(features, sut, exchange, admin_token, release, profile, tags, triggers, today,
                 timeout, werkdag, interactive, database, system, exchange_ca, gemeenten,
-                junitxml, cucumberjson, html, vendor, system_version):
+                junitxml, cucumberjson, html, vendor, system_version, strict):
     """Run the Dutch chain scenarios against the system under test (or, with --sut none,
     between two simulated parties). Exit 0 all passed, 1 any failed, 2 usage error."""
     from .run.command import FEATURES, RunOptions, run
@@ -437,7 +442,7 @@ def run_command(features, sut, exchange, admin_token, release, profile, tags, tr
     options = RunOptions(list(features) or [FEATURES], sut, exchange, admin_token, release,
                          profile, tags, list(triggers), today, timeout, werkdag, interactive,
                          database, junitxml, cucumberjson, html, system, vendor,
-                         system_version, exchange_ca, gemeenten)
+                         system_version, exchange_ca, gemeenten, strict=strict)
     sys.exit(run(options))
 
 

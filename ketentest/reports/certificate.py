@@ -31,7 +31,7 @@ details{margin:.3em 0 .8em} summary{cursor:pointer} code{font-size:.92em}
 details.message{margin:.2em 0 .2em 1em} details.message:target{outline:2px solid #0550ae}
 pre.xml{background:#f6f8fa;border:1px solid #ddd;padding:.5em;overflow-x:auto;font-size:.85em;max-height:40em}
 .session{color:#555;margin:.3em 0}
-.proven{color:#1d6b2b} .not-run,.not-exercisable{color:#777}
+.proven{color:#1d6b2b} .not-run,.not-exercisable{color:#777} .read-otherwise{color:#8a5a00}
 """
 MARK = {"passed": "✔", "failed": "✘", "skipped": "–"}
 
@@ -198,6 +198,25 @@ def _traceability(found) -> str:
             "(why).</p>" + "".join(out))
 
 
+def _warnings(records, strict: bool) -> str:
+    """The advisory findings on the system under test: OP/IV process checks and rules whose
+    reading is ketentest's choice. They fail a scenario only in a --strict run."""
+    rows = "".join(
+        f"<tr><td><b>{escape(w['rule'])}</b></td><td>{escape(w['kind'])}</td>"
+        f"<td>{escape(r.chain)} · {escape(r.name)}</td><td>{escape(w['message'])}</td>"
+        f"<td>{escape(w['text'])} <a href=\"{escape(w['link'])}\">verdict</a></td></tr>"
+        for r in records for w in r.warnings)
+    mode = ("This run was <b>--strict</b>: every warning failed its scenario."
+            if strict else "Advisory: they do not fail the run (--strict makes them fail).")
+    if not rows:
+        return f"<p>None. {mode}</p>"
+    return (f"<p>{mode} <i>advies</i>: a bedrijfsregel (OP) or invulinstructie (IV) the "
+            "message does not follow; <i>keuze</i>: the system reads a rule otherwise than "
+            "ketentest chose to (see <code>ketentest rules</code>).</p>"
+            + _table("<tr><th>rule</th><th>kind</th><th>scenario</th><th>message</th>"
+                     f"<th>what</th></tr>{rows}"))
+
+
 def _system(options) -> str:
     name = " ".join(x for x in (options.system, options.system_version) if x)
     if options.vendor:
@@ -275,6 +294,7 @@ def write_certificate(recorder, options, path: Path) -> None:
 {_table(who, "info")}
 <h2>Chains</h2>{_chains(records)}
 <h2>Traceability</h2>{_traceability(found)}
+<h2>Warnings</h2>{_warnings(records, getattr(options, "strict", False))}
 <h2>Scenarios</h2>{_scenarios(records, _pages(options, run))}
 <h2>Rule coverage</h2>{_coverage(records)}
 <h2>Run record</h2>

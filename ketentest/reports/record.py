@@ -79,6 +79,7 @@ def run_record(recorder, options, finished: datetime | None = None) -> dict:
             "session": r.session, "codes": r.codes,
             "steps": [{"keyword": s.keyword, "name": s.name, "status": s.status}
                       for s in r.steps],
-            "messages": [_message(m) for m in r.messages]}
+            "messages": [_message(m) for m in r.messages],
+            "warnings": r.warnings}
             for r in recorder.scenarios.values()],
     }

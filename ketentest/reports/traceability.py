@@ -5,8 +5,10 @@ suites are held to) with the scenarios that exercise it and what they proved.
 A scenario exercises a rule for a role when it names the rule's id in a tag and the role
 receives the message the rule judges in the scenario's chain (@301-302: the 301, received by
 the aanbieder). A rule is proven by a passed scenario, failed by a failed one (a failure
-outweighs a pass), not run when its scenarios were left out or skipped, and not exercisable
-when no scenario can exist (the reason is the suite's)."""
+outweighs a pass), read otherwise when its scenarios passed only with a warning that the
+system reads the rule otherwise than ketentest chose to (a `keuze` rule: not proven, and a
+failure with --strict), not run when its scenarios were left out or skipped, and not
+exercisable when no scenario can exist (the reason is the suite's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from harness.validation import RULES
 
 from ..certificering import Requirement, must_enforce
 
-RESULTS = ("proven", "failed", "not run", "not exercisable")
+RESULTS = ("proven", "failed", "read otherwise", "not run", "not exercisable")
 
 
 def roles(sut: str) -> tuple[str, ...]:
@@ -54,7 +56,9 @@ def _result(requirement: Requirement, scenarios) -> str:
     if "failed" in statuses:
         return "failed"
     if "passed" in statuses:
-        return "proven"
+        warned = any(requirement.rule in w["rule"].split("/") for r in scenarios
+                     for w in getattr(r, "warnings", ()) if w["kind"] == "keuze")
+        return "read otherwise" if warned else "proven"
     if requirement.in_suite or scenarios:
         return "not run"
     return "not exercisable"

@@ -46,6 +46,7 @@ class RunOptions:
     system_version: str | None = None
     exchange_ca: str | None = None  # the CA file of an exchange with TLS
     gemeenten: str | None = None  # a regio in every scenario: N gemeenten, or "profiel"
+    strict: bool = False  # warnings fail a scenario too
 
 
 def pytest_args(o: RunOptions) -> list[str]:
@@ -69,6 +70,8 @@ def pytest_args(o: RunOptions) -> list[str]:
         args += ["--ketentest-trigger", t]
     if o.interactive:
         args += ["--ketentest-interactive", "-s"]
+    if o.strict:
+        args += ["--ketentest-strict"]
     if o.tags:
         args += ["-m", o.tags.replace("@", "")]  # Cucumber's @tag is pytest-bdd's marker
     return args
@@ -108,10 +111,15 @@ def run(o: RunOptions, out=sys.stderr) -> int:
                   + (f" matches --tags {o.tags}" if o.tags else "") + "\n")
         return 2
     write_reports(recorder, o, out)
+    warned = [(r, w) for r in recorder.scenarios.values() for w in r.warnings]
+    for r, w in warned:  # advisory: they fail a scenario only with --strict
+        out.write(f"warning: {w['rule']}: {r.chain} {r.name}: the {w['message']}: {w['text']}\n")
     c = recorder.counts()
     n = len(recorder.scenarios)
     out.write(f"{n} scenario{'' if n == 1 else 's'}: {c['passed']} passed, {c['failed']} failed, "
-              f"{c['skipped']} skipped\n")
+              f"{c['skipped']} skipped"
+              + (f", {len(warned)} warning{'' if len(warned) == 1 else 's'}" if warned else "")
+              + "\n")
     from ..reports.traceability import matrices, summary_line
     out.write(summary_line(matrices(recorder.scenarios.values(), o.release, o.sut)) + "\n")
     return 1 if c["failed"] else 0

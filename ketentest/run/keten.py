@@ -13,6 +13,7 @@ profile's delay in werkdagen), so a run takes seconds whatever the delays.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -172,6 +173,8 @@ class Keten:
         if "gemeenten" in s or names:
             from .regio import open_regio
             open_regio(self, s, names, profile)
+        self.strict = False  # --strict: a warning (advisory check, ketentest's reading) fails
+        self.warnings: list[dict] = []  # run.review.Remark.as_dict() of every warning
 
     # ------------------------------------------------------------ parties
     def simulated(self, role: str) -> bool:
@@ -320,6 +323,11 @@ class Keten:
     def final_check(self, grace: float = 1.0) -> None:
         """After a scenario's steps: every message the system under test sent in it (also
         those no step looked at, e.g. a second answer to one verzoek) passes the rules."""
+        if self.sut is None and os.environ.get("KETENTEST_REVIEW_SIMULATED") and \
+                not self.facts.skipped:  # a self-check: the simulated parties' own answers
+            from .review import review
+            self.refresh()
+            self.reviewed(review(self, set(ROLES), advice=self.facts.breaker is None))
         if self.sut is None or self.facts.skipped:
             return
         time.sleep(grace)  # a message sent just after the last one awaited
@@ -328,6 +336,21 @@ class Keten:
             if e.sender == self.sut and e.fault():
                 raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name}, but "
                                    f"{e.fault()}")
+        from .review import review  # its answers against ketentest's verdicts, OP/IV advice
+        self.reviewed(review(self))
+
+    def reviewed(self, remarks) -> None:
+        """Keep the review's warnings; fail on its faults (and, --strict, on its warnings)."""
+        for r in remarks:  # one warning per rule and message
+            if r.warning and not any((w["rule"], w["link"]) == (r.rule, r.link)
+                                     for w in self.warnings):
+                self.warnings.append(r.as_dict())
+        failing = [r for r in remarks if not r.warning or self.strict]
+        if failing:
+            strict = " (--strict)" if all(r.warning for r in failing) else ""
+            who = f"the {self.sut} (system under test)" if self.sut else "a simulated party"
+            raise ChainFailure(f"{who}{strict}: "
+                               + "; ".join(r.line() for r in failing))
 
     def story(self) -> str:
         return "; ".join(e.describe() for e in self.exchanged) or "(no messages)"

@@ -104,6 +104,7 @@ class ScenarioRecord:
     chain_tags: list[str] = field(default_factory=list)  # @301-302 ..., in the file's order
     session: str | None = None  # its session on the exchange
     codes: dict[str, str] = field(default_factory=dict)  # role -> the session's party code
+    warnings: list[dict] = field(default_factory=list)  # run.review.Remark dicts: advisory
 
     @property
     def chain(self) -> str:
@@ -205,6 +206,7 @@ class Recorder:
         keten = self._run.current if self._run else None
         if record is not None and keten is not None:
             record.session, record.codes = keten.session, dict(keten.codes)
+            record.warnings = list(keten.warnings)
             try:
                 keten.refresh()
                 record.messages = [MessageRecord.of(e) for e in keten.exchanged]

@@ -47,6 +47,7 @@ class Run:
     registered: bool = False  # the exchange knows `system`: its own code in every session
     exchange_ca: str | None = None  # the CA file of an exchange with TLS
     gemeenten: str | None = None  # every scenario a regio: N gemeenten, or "profiel" (run/regio.py)
+    strict: bool = False  # warnings (advisory checks, ketentest's readings) fail a scenario
 
     _embedded = None
     _last_regio: Keten | None = None
@@ -102,6 +103,7 @@ class Run:
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
                       self.werkdag, name, system=self.system if self.registered else None,
                       gemeenten=gemeenten)
+        keten.strict = self.strict
         self.current = keten
         if keten.sides:
             self._last_regio = keten

@@ -40,6 +40,9 @@ def pytest_addoption(parser) -> None:
     g.addoption("--ketentest-trigger", action="append", default=[], metavar="ACTION=CMD|URL")
     g.addoption("--ketentest-interactive", action="store_true",
                 help="ask a person at the terminal to perform the system's actions")
+    g.addoption("--ketentest-strict", action="store_true",
+                help="fail on warnings too: advisory OP/IV checks and rules read as "
+                     "ketentest chose")
     g.addoption("--ketentest-database", metavar="FILE",
                 help="SQLite file of the embedded exchange (kept after the run)")
 
@@ -57,7 +60,8 @@ def run_from_options(config) -> Run:
                interactive=opt("--ketentest-interactive"),
                database=Path(database) if database else None,
                system=opt("--ketentest-system"), exchange_ca=opt("--ketentest-exchange-ca"),
-               gemeenten=opt("--ketentest-gemeenten"))
+               gemeenten=opt("--ketentest-gemeenten"),
+               strict=opt("--ketentest-strict"))
 
 
 @pytest.fixture(scope="session")

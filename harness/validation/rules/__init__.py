@@ -63,6 +63,9 @@ class Rule:
     check: Check
     releases: frozenset[str]  # the releases the rule belongs to ('ijw-...' only: iJw's own)
     needs: str | None = None  # 'profile': judged only when the context has a product list
+    keuze: str | None = None  # a reading of ketentest's where the rule's text leaves room
+    # (not settled by the official XSLT): why. A system disagreeing only here is advised,
+    # not failed, unless the run is --strict (harness.validation.retourcheck)
 
     @property
     def summary(self) -> str:
@@ -98,12 +101,14 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, category: str, retourcode: str | None, messages: str, needs: str | None = None,
-         releases: Iterable[str] | None = None):
+         releases: Iterable[str] | None = None, keuze: str | None = None):
     """Register a rule function: @rule("TR358", "xslt", "0001", "323"). `releases`: the names
     of the releases the rule belongs to (`registry.names("ijw")` for an iJw-only rule); every
     known release when left out. A rule judged at two levels (TR319: in the message as the
     official XSLT does, and across the chain) is registered once per category; the second
-    under the key "ID/category"."""
+    under the key "ID/category". `keuze`: the rule's reading is one of ketentest's choices
+    (why, in a sentence); such a rule is advisory when a system under test reads it
+    otherwise."""
     def register(fn: Check) -> Check:
         key = id if id not in RULES else f"{id}/{category}"
         assert key not in RULES, f"{id} registered twice"
@@ -111,7 +116,7 @@ def rule(id: str, category: str, retourcode: str | None, messages: str, needs: s
         belongs = known if releases is None else frozenset(releases)
         assert belongs <= known, f"{id}: unknown releases {sorted(belongs - known)}"
         RULES[key] = Rule(id, category, retourcode, frozenset(messages.split()), fn, belongs,
-                          needs)
+                          needs, keuze)
         return fn
     return register
 

@@ -161,7 +161,7 @@ Functionaliteit: Certificering van de aanbieder: elke regel op de 301 toewijzing
       | regel | retourcode | berichtklasse |
       | TR302 | 0001       | Header        |
 
-    @TR332 @9332
+    @TR332 @9332 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR332 | 9332       | ToegewezenProduct |

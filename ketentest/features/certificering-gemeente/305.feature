@@ -46,7 +46,7 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 305 start lever
       | regel | retourcode | berichtklasse |
       | TR019 | 9019       | StartProduct  |
 
-    @TR063 @9063
+    @TR063 @9063 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR063 | 9063       | StartProduct  |
@@ -56,7 +56,7 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 305 start lever
       | regel | retourcode | berichtklasse |
       | TR071 | 9071       | StartProduct  |
 
-    @TR074 @9074
+    @TR074 @9074 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR074 | 9074       | StartProduct  |

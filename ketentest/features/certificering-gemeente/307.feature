@@ -51,12 +51,12 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 307 stop leveri
       | regel | retourcode | berichtklasse |
       | TR019 | 9019       | StopProduct   |
 
-    @TR063 @9063
+    @TR063 @9063 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR063 | 9063       | StopProduct   |
 
-    @TR074 @9074
+    @TR074 @9074 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR074 | 9074       | StopProduct   |
@@ -81,22 +81,22 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 307 stop leveri
       | regel | retourcode | berichtklasse |
       | TR381 | S329       | StopProduct   |
 
-    @TR382 @9069
+    @TR382 @9069 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR382 | 9069       | StopProduct   |
 
-    @TR413 @9413
+    @TR413 @9413 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR413 | 9413       | StopProduct   |
 
-    @TR414 @9414
+    @TR414 @9414 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR414 | 9414       | StopProduct   |
 
-    @TR415 @9415
+    @TR415 @9415 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR415 | 9415       | StopProduct   |

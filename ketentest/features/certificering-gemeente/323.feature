@@ -116,7 +116,7 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 323 declaratie
       | regel | retourcode | berichtklasse |
       | TR316 | 0001       | Header        |
 
-    @TR318 @8214
+    @TR318 @8214 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR318 | 8214       | Declaratie    |
@@ -126,12 +126,12 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 323 declaratie
       | regel | retourcode | berichtklasse |
       | TR319 | 0001       | Header        |
 
-    @TR321 @9321
+    @TR321 @9321 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR321 | 9321       | Prestatie     |
 
-    @TR322 @9322
+    @TR322 @9322 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR322 | 9322       | Prestatie     |
@@ -196,12 +196,12 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 323 declaratie
       | regel | retourcode | berichtklasse |
       | TR384 | 9384       | Prestatie     |
 
-    @TR387 @9387
+    @TR387 @9387 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR387 | 9387       | Prestatie     |
 
-    @TR388 @9388
+    @TR388 @9388 @keuze
     Voorbeelden:
       | regel | retourcode | berichtklasse |
       | TR388 | 9388       | Prestatie     |

@@ -17,6 +17,16 @@ from ....standard.codes import MINUUT, UUR
 from ...message import Message, parse_date
 from .. import rule
 
+EENHEDEN = (
+    "ketentest's reading of an Omvang per dag/week/maand: that volume for every such unit the "
+    "period touches, so a week's care declared in the month of its Sunday is never rejected")
+MAANDEN = (
+    "ketentest's reading of 'if care was delivered every period': a gap of months breaks the "
+    "rule only when the declaratie holds care in a skipped month")
+LETTERLIJK = (
+    "ketentest reads the rule's text literally: the 1st (or last) of the month, or the "
+    "toewijzing's own Ingangsdatum (Einddatum) when that lies within the month")
+
 
 def _met_toewijzing(m: Message, ctx):
     """(prestatie record, toewijzing) for every prestatie whose toewijzing is known."""
@@ -83,7 +93,7 @@ def tr314(m: Message, ctx):
         seen.add(p.referentie)
 
 
-@rule("TR318", "chain", "8214", "323")
+@rule("TR318", "chain", "8214", "323", keuze=MAANDEN)
 def tr318(m: Message, ctx):
     """The DeclaratiePeriode is the calendar month after the previous declaratie's.
 
@@ -119,7 +129,7 @@ def tr319(m: Message, ctx):
                 "in a later declaratie.")
 
 
-@rule("TR321", "chain", "9321", "323")
+@rule("TR321", "chain", "9321", "323", keuze=EENHEDEN)
 def tr321(m: Message, ctx):
     """GeleverdVolume fits the toegewezen Omvang, if one was given: at most the Omvang per
     frequency unit times the units the ProductPeriode touches."""
@@ -159,7 +169,7 @@ def _totaal(t):
     return minuten(t.volume, t.eenheid) * n
 
 
-@rule("TR322", "chain", "9322", "323")
+@rule("TR322", "chain", "9322", "323", keuze=EENHEDEN)
 def tr322(m: Message, ctx):
     """The sum of GeleverdVolume over all prestaties on a toewijzing with an Omvang fits the
     Omvang over its whole period."""
@@ -272,7 +282,7 @@ def tr384(m: Message, ctx):
                 "declared on it.")
 
 
-@rule("TR387", "chain", "9387", "323")
+@rule("TR387", "chain", "9387", "323", keuze=LETTERLIJK)
 def tr387(m: Message, ctx):
     """A ProductPeriode starts on the first of its month, or on the toewijzing's Ingangsdatum
     when that lies later in the month."""
@@ -286,7 +296,7 @@ def tr387(m: Message, ctx):
                 "unless the toewijzing starts later in that month.")
 
 
-@rule("TR388", "chain", "9388", "323")
+@rule("TR388", "chain", "9388", "323", keuze=LETTERLIJK)
 def tr388(m: Message, ctx):
     """A ProductPeriode ends on the last of its month, or on the toewijzing's Einddatum when
     that lies earlier in the month."""

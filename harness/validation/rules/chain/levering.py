@@ -14,6 +14,11 @@ from .. import rule
 
 NIEUW_OF_GEWIJZIGD = (NIEUW, "2")
 
+SLEUTEL = (
+    "the key of a start and of a stop is ketentest's reading: Bsn + ToewijzingNummer (or "
+    "product + ToewijzingIngangsdatum) + Begindatum, a stop repeating its start's key; after a "
+    "temporary stop one definitive stop may follow on it")
+
 
 def _producten(m: Message, klasse: str):
     """(element, key, StatusAanlevering) of every Start/StopProduct of the message."""
@@ -51,7 +56,7 @@ def tr019(m: Message, ctx):
                 "product the gemeente assigned to this client (301).")
 
 
-@rule("TR063", "chain", "9063", "305 307")
+@rule("TR063", "chain", "9063", "305 307", keuze=SLEUTEL)
 def tr063(m: Message, ctx):
     """A deletion (StatusAanlevering 3) names an earlier start or stop with the same key."""
     state = ctx.state
@@ -73,7 +78,7 @@ def tr071(m: Message, ctx):
                 "StatusAanlevering 3) before deleting the start.")
 
 
-@rule("TR074", "chain", "9074", "305 307")
+@rule("TR074", "chain", "9074", "305 307", keuze=SLEUTEL)
 def tr074(m: Message, ctx):
     """A new start or stop (StatusAanlevering 1) is not a repeat of one already received.
 
@@ -102,7 +107,7 @@ def tr326(m: Message, ctx):
                       f"{current.begindatum}: send a stop (307) before a new start.")
 
 
-@rule("TR382", "chain", "9069", "307")
+@rule("TR382", "chain", "9069", "307", keuze=SLEUTEL)
 def tr382(m: Message, ctx):
     """A stop carries the key of a current start unchanged (Bsn, ToewijzingNummer or product,
     Begindatum)."""
@@ -112,7 +117,7 @@ def tr382(m: Message, ctx):
                       "start (305) into the stop unchanged.")
 
 
-@rule("TR413", "chain", "9413", "307")
+@rule("TR413", "chain", "9413", "307", keuze=SLEUTEL)
 def tr413(m: Message, ctx):
     """After a temporary stop (RedenBeeindiging 20) on a key, a new stop on it is definitive."""
     for p, key, status in _producten(m, "StopProduct"):
@@ -123,7 +128,7 @@ def tr413(m: Message, ctx):
                 "must give a definitive RedenBeeindiging (not 20), or restart with a new 305.")
 
 
-@rule("TR414", "chain", "9414", "307")
+@rule("TR414", "chain", "9414", "307", keuze=SLEUTEL)
 def tr414(m: Message, ctx):
     """A further stop on a key ends on or after the Einddatum of the stop already there."""
     for p, key, status in _producten(m, "StopProduct"):
@@ -135,7 +140,7 @@ def tr414(m: Message, ctx):
                 f"received on {_sleutel(key)}.")
 
 
-@rule("TR415", "chain", "9415", "307")
+@rule("TR415", "chain", "9415", "307", keuze=SLEUTEL)
 def tr415(m: Message, ctx):
     """No stop follows a definitive stop (RedenBeeindiging other than 20) on the same key."""
     for p, key, status in _producten(m, "StopProduct"):

@@ -5,12 +5,16 @@ from ....standard.codes import VERWIJDERD
 from ...message import Message
 from .. import rule
 
+ZELFDE_TOEWIJZING = (
+    "ketentest reads 'one toegewezen product' as the same client and product (categorie, "
+    "code): a 301 may repeat a ToewijzingNummer only for those")
+
 
 def _toegewezen(m: Message):
     return m.all("ToegewezenProducten/ToegewezenProduct", m.body)
 
 
-@rule("TR332", "chain", "9332", "301")
+@rule("TR332", "chain", "9332", "301", keuze=ZELFDE_TOEWIJZING)
 def tr332(m: Message, ctx):
     """A ToewijzingNummer names one toegewezen product of the gemeente: a 301 may repeat a
     number only for the same client and product (to change or end it), never for another.
