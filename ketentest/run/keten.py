@@ -28,6 +28,7 @@ from harness.standard.codes import FILLERS, ROLES, Role
 
 from ..agent import ExchangeAgent
 from ..client import ExchangeClient
+from . import behaviour
 from .actions import Action
 
 
@@ -151,6 +152,7 @@ class Keten:
         self.tokens = {role: parties[role]["token"] for role in ROLES}
         self.today = start
         client.set_clock(self.session, start)
+        self.days = behaviour.DayLog(start)  # when the session's date moved (acknowledgements)
         g, a = self.codes["gemeente"], self.codes["aanbieder"]
         if sut is not None:
             # beside a real system the clock may not run ahead of the system's own: the
@@ -184,16 +186,24 @@ class Keten:
         sent = self.wait(lambda e: e.sender == role and e.code == code, "sent",
                          f"the {role} (system under test) to send a {code} for '{action}'",
                          from_sut=True)
+        found = behaviour.on_sent(self, sent)
+        if found:
+            raise ChainFailure(found[0])
         if sent.fault():
-            raise ChainFailure(f"the {role} sent a {sent.name}, but {sent.fault()}")
+            why = behaviour.acting_on_refused_vow(self, sent, self.exchanged)
+            raise ChainFailure(f"the {role} sent a {sent.name}, but "
+                               + (f"{why}: " if why else "") + f"{sent.fault()}")
         return sent
 
     # ------------------------------------------------------------ time
-    def set_today(self, day: date) -> None:
+    def set_today(self, day: date, paced: bool = False) -> None:
         if day < self.today:
             raise ValueError(f"the clock only moves forward ({self.today} -> {day})")
+        if not paced and day > self.today:
+            self._until_fetched()
         self.today = day
         self.client.set_clock(self.session, day)
+        self.days.moved(day)
         if self.sut_driver is not None:
             self.sut_driver.fire(self, Action.KLOK, {})  # the system's date moves along
 
@@ -271,7 +281,7 @@ class Keten:
                 self.sut_driver.waiting(self, what, deadline - time.monotonic())
             if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
                 werkdagen += 1  # the system takes its time: so does the session's clock
-                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1))
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1), paced=True)
             time.sleep(0.1)
 
     def checkpoint(self) -> None:
@@ -293,10 +303,48 @@ class Keten:
             return
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()
+        entries = self._behaviour_wait()
+        found = behaviour.vow_findings(self, entries)
+        if found:
+            raise ChainFailure(found[0])
         for e in self.exchanged:
             if e.sender == self.sut and e.fault():
                 raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name}, but "
                                    f"{e.fault()}")
+        found = behaviour.findings(self, entries)
+        if found:
+            raise ChainFailure("; ".join(found))
+
+    def _until_fetched(self) -> None:
+        """Before a step moves the clock on: the system under test fetches what was delivered
+        to it and sends the retour messages and 325s it owes (up to the time limit), so the
+        harness's own jump never makes it late."""
+        if self.sut is None:
+            return
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            entries = [Exchanged(e, self.client) for e in self.client.journal(self.session)]
+            if not behaviour.waiting_to_be_fetched(self, entries) \
+                    and not behaviour.owed(self, entries):
+                return
+            time.sleep(0.1)
+
+    def _behaviour_wait(self) -> list[Exchanged]:
+        """The whole journal with each message's status now, after waiting (up to the time
+        limit, the clock moving at the run's pace) until the system under test fetched what
+        was delivered to it and sent the retour messages and 325s it owes."""
+        started = time.monotonic()
+        werkdagen = 0
+        while True:
+            self._pump()
+            entries = [Exchanged(e, self.client) for e in self.client.journal(self.session)]
+            waiting = behaviour.waiting_to_be_fetched(self, entries) + behaviour.owed(self, entries)
+            if not waiting or time.monotonic() - started > self.timeout:
+                return entries
+            if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
+                werkdagen += 1
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1), paced=True)
+            time.sleep(0.1)
 
     def story(self) -> str:
         return "; ".join(e.describe() for e in self.exchanged) or "(no messages)"
