@@ -270,9 +270,9 @@ def redeclared(keten, entries, only=None) -> list[str]:
                 if hit and (only is None or only.id == e.id):
                     ref, codes, answer = hit
                     found.append(
-                        f"the aanbieder (system under test) declared again unchanged in the "
-                        f"{_name(e)} the line {ref} the {_name(answer)} rejected with "
-                        f"{', '.join(codes)} (toewijzing {p.get('ToewijzingNummer')}, product "
+                        f"the aanbieder (system under test) declared the line {ref} again "
+                        f"unchanged in the {_name(e)}, after the {_name(answer)} rejected it "
+                        f"with {', '.join(codes)} (toewijzing {p.get('ToewijzingNummer')}, product "
                         f"{p.get('ProductCode')}, volume {p.get('GeleverdVolume')}, tariff "
                         f"{p.get('ProductTarief')}); a rejected line is corrected first")
                 declared[p["ProductReferentie"]["ReferentieNummer"]] = p

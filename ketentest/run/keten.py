@@ -304,8 +304,8 @@ class Keten:
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()
         entries = self._behaviour_wait()
-        found = behaviour.vow_findings(self, entries)
-        if found:
+        found = behaviour.vow_findings(self, entries) + behaviour.second_toewijzing(self, entries)
+        if found:  # what it did, before the rules its message broke by it
             raise ChainFailure(found[0])
         for e in self.exchanged:
             if e.sender == self.sut and e.fault():
