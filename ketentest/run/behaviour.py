@@ -22,7 +22,7 @@ record of when it moved its clock; the exchange stamps the moment (its own clock
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from harness.standard.codes import AFGEWEZEN
 
@@ -48,20 +48,15 @@ class DayLog:
     """When the session's date moved (the moment, in UTC, and the new date)."""
 
     def __init__(self, start: date):
-        self.moments: list[datetime] = [datetime.min.replace(tzinfo=_utc())]
+        self.moments: list[datetime] = [datetime.min.replace(tzinfo=timezone.utc)]
         self.days: list[date] = [start]
 
     def moved(self, day: date, at: datetime | None = None) -> None:
-        self.moments.append(at or datetime.now(_utc()))
+        self.moments.append(at or datetime.now(timezone.utc))
         self.days.append(day)
 
     def day_at(self, moment: datetime) -> date:
         return self.days[bisect_right(self.moments, moment) - 1]
-
-
-def _utc():
-    from datetime import timezone
-    return timezone.utc
 
 
 def _name(e) -> str:

@@ -9,7 +9,10 @@ and what happened (the journal, with every message's verdict).
 
 Time: the session clock is the chain's today. When every party is simulated and nothing is in
 flight, the clock jumps to the day the next answer falls due (a party answers after the
-profile's delay in werkdagen), so a run takes seconds whatever the delays.
+profile's delay in werkdagen), so a run takes seconds whatever the delays. Beside a system
+under test the clock moves one werkdag per `werkdag` seconds the harness waits on it, and a
+step moves it on only once the system fetched what it was delivered and sent what it owes
+(behaviour.py judges both at the scenario's end).
 """
 from __future__ import annotations
 
@@ -304,7 +307,7 @@ class Keten:
             return
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()
-        entries = self._behaviour_wait()
+        entries = self._until_served()
         found = behaviour.vow_findings(self, entries) + behaviour.second_toewijzing(self, entries)
         if found:  # what it did, before the rules its message broke by it
             raise ChainFailure(found[0])
@@ -318,29 +321,20 @@ class Keten:
 
     def _until_fetched(self) -> None:
         """Before a step moves the clock on: the system under test fetches what was delivered
-        to it and sends the retour messages and 325s it owes (up to the time limit), so the
-        harness's own jump never makes it late."""
-        if self.sut is None:
-            return
-        started, werkdagen = time.monotonic(), 0
-        while time.monotonic() < started + self.timeout:
-            entries = [Exchanged(e, self.client) for e in self.client.journal(self.session)]
-            if not behaviour.waiting_to_be_fetched(self, entries) \
-                    and not behaviour.owed(self, entries):
-                return
-            if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
-                werkdagen += 1  # waiting on the system under test: the clock keeps its pace
-                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1), paced=True)
-            time.sleep(0.1)
+        to it and sends the retour messages and 325s it owes, so the harness's own jump never
+        makes it late."""
+        if self.sut is not None:
+            self._until_served(pump=False)
 
-    def _behaviour_wait(self) -> list[Exchanged]:
+    def _until_served(self, pump: bool = True) -> list[Exchanged]:
         """The whole journal with each message's status now, after waiting (up to the time
-        limit, the clock moving at the run's pace) until the system under test fetched what
-        was delivered to it and sent the retour messages and 325s it owes."""
-        started = time.monotonic()
-        werkdagen = 0
+        limit, the clock moving at the run's pace: the harness waits on the system) until the
+        system under test fetched what was delivered to it and sent the retour messages and
+        325s it owes; `pump`: the simulated party answers meanwhile."""
+        started, werkdagen = time.monotonic(), 0
         while True:
-            self._pump()
+            if pump:
+                self._pump()
             entries = [Exchanged(e, self.client) for e in self.client.journal(self.session)]
             waiting = behaviour.waiting_to_be_fetched(self, entries) + behaviour.owed(self, entries)
             if not waiting or time.monotonic() - started > self.timeout:

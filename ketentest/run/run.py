@@ -89,7 +89,8 @@ class Run:
         keten = Keten(self.client, find_profile(name), self.release,
                       start or self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
-                      behaviour.pace(self.werkdag, self.interactive), name, system=self.system if self.registered else None)
+                      behaviour.pace(self.werkdag, self.interactive), name,
+                      system=self.system if self.registered else None)
         self.current = keten
         # a registered system keeps its configuration: `sessie` only tells it the new session
         # (its counterparty and date) when a trigger for it is given, never asks a person
