@@ -22,11 +22,12 @@ class Entry:
     """A journal entry as the checks see it (ketentest.run.keten.Exchanged's interface)."""
 
     def __init__(self, seq, code, sender, receiver, data=None, status="bezorgd", day="2026-11-02",
-                 termijn=None, delivered_at=None, fault=None):
+                 termijn=None, delivered_at=None, fault=None, rules=()):
         self.code, self.sender, self.receiver, self.data = code, sender, receiver, data or {}
         self.name, self.id, self.permalink = f"WMO{code}", f"m{seq}", f"http://x/m{seq}"
         self.refused = status == "afgekeurd"
         self._fault = fault
+        self.verdict = {"findings": [{"rule": r} for r in rules]}
         self.entry = {"seq": seq, "status": status, "day": day, "termijn": termijn,
                       "identificatie": f"ID{seq}", "delivered_at": delivered_at}
 
@@ -81,6 +82,24 @@ def test_a_retour_or_325_answering_nothing_is_named():
     assert len(found) == 2
     assert "WMO306 ID2" in found[0] and "answers no 305" in found[0]
     assert "WMO325 ID3" in found[1] and "names no declaratie" in found[1]
+
+
+def test_a_message_beyond_the_old_toewijzing_after_a_refused_vow_is_named_as_acting_on_it():
+    vow = Entry(1, "317", "aanbieder", "gemeente", data={"Client": {
+        "Bsn": "123", "Verzoek": {"ReferentieAanbieder": "R9"}}})
+    refused = Entry(2, "319", "gemeente", "aanbieder", data={"Antwoord": {
+        "ReferentieAanbieder": "R9", "VerzoekAntwoord": "1", "RedenAfwijzingVerzoek": "4"}})
+    clients = {"Declaratie": {"Clienten": {"Client": [{"Bsn": "123"}]}}}
+    beyond = Entry(3, "323", "aanbieder", "gemeente", data=clients, rules=("TR321",))
+    own = Entry(3, "323", "aanbieder", "gemeente", data=clients, rules=("TR358",))
+    k = Keten("aanbieder")
+    why = behaviour.acting_on_refused_vow(k, beyond, [vow, refused, beyond])
+    assert "acts on the VOW R9" in why and "client 123" in why
+    assert behaviour.acting_on_refused_vow(k, own, [vow, refused, own]) is None  # its own fault
+    assert behaviour.acting_on_refused_vow(k, beyond, [vow, beyond]) is None  # not refused
+    granted = Entry(2, "319", "gemeente", "aanbieder", data={"Antwoord": {
+        "ReferentieAanbieder": "R9", "VerzoekAntwoord": "2"}})
+    assert behaviour.acting_on_refused_vow(k, beyond, [vow, granted, beyond]) is None
 
 
 def _301(*toewijzingen):

@@ -34,6 +34,11 @@ ACK_WERKDAGEN = 3  # a delivered message is fetched within the retour termijn
 RETOUR = frozenset({"302", "306", "308", "316", "318", "320"})
 OWES_RETOUR = frozenset({"301", "305", "307", "315", "317", "319"})
 VOW_ACTS = frozenset({"305", "307", "317", "323"})  # what an aanbieder does on a toewijzing
+# the rules a message breaks when it goes beyond the toewijzingen the client has: no such
+# toewijzing (TR019, TR338, TR350, TR351), another product (TR339, TR340), outside its dates
+# (TR307, TR308), more than its volume or budget (TR321, TR322, TR369)
+BEYOND = frozenset({"TR019", "TR338", "TR350", "TR351", "TR339", "TR340", "TR307", "TR308",
+                    "TR321", "TR322", "TR369"})
 
 
 def pace(werkdag: float | None, interactive: bool) -> float | None:
@@ -166,10 +171,12 @@ def refused_vows(keten, entries, before=None) -> dict[str, str]:
 
 def acting_on_refused_vow(keten, sent, entries) -> str | None:
     """What a faulty message of the aanbieder under test did, when it concerns a client whose
-    VOW was refused: it acts on the refused VOW (a start, stop, verzoek or declaratie beyond
-    the old toewijzing breaks the rules of that toewijzing)."""
+    VOW was refused and breaks a rule of going beyond the client's toewijzingen (BEYOND): it
+    acts on the refused VOW (a start, stop, verzoek or declaratie beyond the old toewijzing)."""
     if keten.sut != "aanbieder" or sent.code not in VOW_ACTS:
         return None
+    if not {f["rule"] for f in (sent.verdict or {}).get("findings", [])} & BEYOND:
+        return None  # a fault of its own, not the refused VOW's
     refused = refused_vows(keten, entries, before=sent)
     if not refused:
         return None
