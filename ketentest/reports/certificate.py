@@ -258,6 +258,7 @@ def write_certificate(recorder, options, path: Path) -> None:
         ("release", escape(options.release)),
         ("regio profile", f"{escape(options.profile)} (scenarios may name their own)"),
         ("clock", escape(_pace(options))),
+        ("behaviours", escape(_behaviours(options))),
         ("scenario files", f"{digest['files']} file(s), SHA-256 <code>{digest['sha256']}</code>"),
         ("ketentest", escape(record["ketentest"])),
         ("run", escape(when)), ("exchange", escape(exchange)),
@@ -302,3 +303,13 @@ def _pace(options) -> str:
     return (f"one werkdag per {seconds:g} s the harness waited on the system under test"
             f"{default}: every answer it owed and every acknowledgement of a message "
             f"delivered to it judged against its termijn on that clock")
+
+
+def _behaviours(options) -> str:
+    """What every scenario with a system under test also checked (ketentest/run/behaviour.py)."""
+    if options.sut == "none":
+        return "none: no system under test"
+    return ("in every scenario: every message delivered to the system fetched and acknowledged "
+            "within 3 werkdagen, every answer it owed within its termijn, no retour message or "
+            "325 answering nothing; a refused VOW not acted on, one toewijzing per VOT product, "
+            "a rejected declaratie line not declared again unchanged")
