@@ -203,8 +203,11 @@ def perform(party: SimulatedAanbieder, facts: dict, today: date):
         t = party.toewijzing(bsn, nummer)  # the volume the step asks for, else one more
         volume = int(facts.get("volume") or t["Omvang"]["Volume"] + 1)
         return party.vow(today, bsn, wijzigen={nummer: volume})
-    if action == "declaratie":  # in the unit the step asks for (01: hours in minutes)
-        return party.declaratie(today, in_minuten=facts.get("eenheid") == "01")
+    if action == "declaratie":  # in the unit the step asks for (01: hours in minutes), at
+        # the regio's revised tariffs when it names them (the rejected lines again, at them)
+        herzien = dict(pair.split("=") for pair in (facts.get("tarieven") or "").split())
+        return party.declaratie(today, in_minuten=facts.get("eenheid") == "01",
+                                herzien={code: int(cents) for code, cents in herzien.items()})
     if action == "declaratie-correctie":
         ref, regel = list(party.gedeclareerd.items())[-1]
         return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})

@@ -388,7 +388,9 @@ def _plain_log(handler):
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="Seconds to wait for a message of the system under test.")
 @click.option("--werkdag", type=float, metavar="S", help="While waiting for the system under "
-              "test, move the session clock one werkdag every S seconds (deadline tests).")
+              "test, move the session clock one werkdag every S seconds (default 10, so an "
+              "answer is judged against its termijn in every scenario; 0: the clock stands "
+              "still; an interactive run is not paced by default).")
 @click.option("--interactive/--no-interactive", default=None,
               help="Ask a person to perform the system's actions (default: when the "
               "terminal is interactive and no trigger is given).")

@@ -33,8 +33,11 @@ def set_text(local_name: str, change):
 
 class FakeSut:
     def __init__(self, role: str, faults: dict | None = None, answer_delay: float = 0.0,
-                 copies: dict | None = None, deaf: set[str] = frozenset()):
+                 copies: dict | None = None, deaf: set[str] = frozenset(),
+                 acknowledges: bool = True, party: type | None = None):
         self.role = role
+        self.acknowledges = acknowledges  # False: reads its inbox, never confirms receipt
+        self.party_class = party  # a party with its own (faulty) behaviour
         self.deaf = deaf  # facts it ignores (a system declaring in its own unit, ...)
         self.answer_delay = answer_delay  # seconds before an answer goes out (a slow system)
         self.acting = False  # performing a triggered action (not answering)
@@ -105,12 +108,15 @@ class FakeSut:
             self.today = date.fromisoformat(facts["today"])
             if facts["action"] == "sessie":
                 profile = find_profile(facts["profile"]).with_termijnen(**NO_DELAY)
-                cls = SimulatedAanbieder if self.role == "aanbieder" else SimulatedGemeente
+                cls = self.party_class or (SimulatedAanbieder if self.role == "aanbieder"
+                                           else SimulatedGemeente)
                 codes = (facts["code"], facts["other_code"])
                 party = cls(profile, facts["release"], *codes if self.role == "aanbieder"
                             else codes)
                 agent = ExchangeAgent(facts["exchange"], facts["token"], party)
                 agent.pending = _FaultyList(self)
+                if not self.acknowledges:
+                    _never_acknowledge(agent)
                 self.agent = agent
                 self.sessie, self.dossiers = facts, {facts["other_code"]: agent}
                 if self.role == "aanbieder":  # its gemeente's messages (a regio has more)
@@ -156,7 +162,9 @@ class FakeSut:
             volume = int(facts.get("volume") or t["Omvang"]["Volume"] + 2)  # deaf: any higher
             return party.vow(today, bsn, wijzigen={nummer: volume})
         if action == "declaratie":
-            return party.declaratie(today, in_minuten=facts.get("eenheid") == "01")
+            herzien = dict(pair.split("=") for pair in (facts.get("tarieven") or "").split())
+            return party.declaratie(today, in_minuten=facts.get("eenheid") == "01",
+                                    herzien={code: int(cents) for code, cents in herzien.items()})
         if action == "declaratie-correctie":
             ref, regel = list(party.gedeclareerd.items())[-1]
             return party.declaratie(today, correcties={ref: regel.prestatie["GeleverdVolume"] - 1})
@@ -182,7 +190,8 @@ class FakeSut:
                     continue
                 try:
                     if self.role == "aanbieder":  # a gemeente heard from for the first time
-                        for entry in self.agent.client.inbox():
+                        client = self.agent.client  # peek: not as reading (never_acknowledge)
+                        for entry in getattr(client, "peek", client.inbox)():
                             self._dossier(entry["sender"]["code"])
                     for agent in {id(a): a for a in self.dossiers.values()}.values():
                         if agent is not self.agent:
@@ -190,6 +199,19 @@ class FakeSut:
                     self.agent.pump(self.today)
                 except Exception as e:
                     self.errors.append(repr(e))
+
+
+def _never_acknowledge(agent: ExchangeAgent) -> None:
+    """The agent reads each message once and never acknowledges it (it stays aangeboden)."""
+    seen: set[str] = set()
+    inbox = agent.client.inbox
+
+    def unseen(status: str = "aangeboden"):
+        new = [m for m in inbox(status) if m["id"] not in seen]
+        seen.update(m["id"] for m in new)
+        return new
+    agent.client.peek, agent.client.inbox = inbox, unseen
+    agent.client.ack = lambda message_id: None
 
 
 class _FaultyList(list):

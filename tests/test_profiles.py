@@ -141,3 +141,25 @@ def test_a_profile_names_its_calendar():
     assert builtin("regio-accepteert").kalender.bevrijdingsdag == "lustrum"
     with pytest.raises(ProfileError, match=r"kalender.bevrijdingsdag: 'soms' is not one of"):
         loads(ACCEPTEERT + "kalender: {bevrijdingsdag: soms}\n", "k.yaml")
+
+
+def test_a_revised_tariff_is_the_contract_the_rules_judge_against():
+    """regio-herziet-tarief extends regio-accepteert (basis) and revises the hour products'
+    tariff: TR418 rejects a line at the product list's tariff (0611) and accepts the revised
+    one; the product list itself (what an aanbieder took) keeps the old tariff."""
+    herziet, accepteert = builtin("regio-herziet-tarief"), builtin("regio-accepteert")
+    assert herziet.producten == accepteert.producten and herziet.vow == accepteert.vow
+    assert herziet.product("02A01").tarief == 6850
+    assert herziet.products("iwmo")[("02", "02A01")].tarief == 7055
+    assert herziet.herziene_tarieven("iwmo-3.2") == {"02A01": 7055}
+    assert herziet.herziene_tarieven("ijw-3.2") == {"31A01": 7055}
+    assert accepteert.herziene_tarieven("iwmo-3.2") == {}
+
+
+def test_a_revision_names_a_product_of_the_profile_and_a_basis_that_ships():
+    with pytest.raises(ProfileError, match=r"declaraties.tariefherziening\[0\].product: '99X99' "
+                                           r"is not a product of this profile"):
+        loads("basis: regio-accepteert\ndeclaraties:\n  tariefherziening:\n"
+              "    - {product: 99X99, tarief: 1.00}\n", "x.yaml")
+    with pytest.raises(ProfileError, match="basis: 'regio-x' is no shipped profile"):
+        loads("basis: regio-x\n", "x.yaml")

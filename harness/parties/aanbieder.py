@@ -57,6 +57,7 @@ class SimulatedAanbieder(Party):
         self.verzoeken: dict[str, dict] = {}  # ReferentieAanbieder -> what was asked, answers
         self.gedeclareerd: dict[str, Regel] = {}  # ReferentieNummer -> debet line
         self.teruggestuurd: list[Regel] = []  # rejected in a 325: declare again
+        self.herzien: dict[str, int] = {}  # product code -> a revised tariff it was told of
         self._referenties = itertools.count(1)
         self._declaraties = itertools.count(1)
 
@@ -272,13 +273,17 @@ class SimulatedAanbieder(Party):
 
     def declaratie(self, today: date, volumes: dict[int, int] | None = None,
                    correcties: dict[str, int] | None = None,
-                   in_minuten: bool = False, tarieven: dict[int, int] | None = None) -> Outgoing:
+                   in_minuten: bool = False, tarieven: dict[int, int] | None = None,
+                   herzien: dict[str, int] | None = None) -> Outgoing:
         """The 323 over the calendar month before `today`: a line per started toewijzing
         (its volume from `volumes`, by ToewijzingNummer, or the toewijzing's Omvang over the
         period), the lines a 325 rejected once more, and per `correcties` (ReferentieNummer
         of an earlier debet line -> the right volume) a credit line and a new debet line.
         `in_minuten` declares hours in minutes; `tarieven` (nummer -> cents) overrides the
-        contract tariff, to break TR418 on purpose."""
+        contract tariff, to break TR418 on purpose; `herzien` (product code -> cents) are the
+        regio's revised tariffs, from now on declared instead of the product list's (a line a
+        325 rejected is declared again at them: corrected, not unchanged)."""
+        self.herzien.update(herzien or {})
         begin, end = previous_month(today)
         volumes, correcties, tarieven = volumes or {}, correcties or {}, tarieven or {}
         lines: dict[str, list[dict]] = {}
@@ -351,14 +356,15 @@ class SimulatedAanbieder(Party):
                in_minuten: bool, tarief: int | None, eenheid: str | None = None) -> dict:
         product = self._product(t)
         eenheid = eenheid or (t.get("Omvang") or {}).get("Eenheid") or product.eenheid
-        prijs = tarief if tarief is not None else product.tarief
+        contract = self.herzien.get(product.code, product.tarief)
+        prijs = tarief if tarief is not None else contract
         if in_minuten and eenheid == UUR:
             eenheid, volume = MINUUT, volume * 60
         if eenheid == EURO:  # the amount is the volume, without a tariff (CS339, CD087)
             prijs, bedrag = None, volume
         elif eenheid == MINUUT and product.eenheid == UUR and tarief is None:
             # the hourly tariff per minute, to the cent; the amount from the unrounded (TR346)
-            prijs, bedrag = (product.tarief + 30) // 60, minute_amount(volume, product.tarief)
+            prijs, bedrag = (contract + 30) // 60, minute_amount(volume, contract)
         else:
             bedrag = volume * prijs
         p = {"ProductReferentie": {"ReferentieNummer": self._referentie()},

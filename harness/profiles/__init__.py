@@ -14,7 +14,7 @@ API: ``load_profile(path)``, ``loads(text, source)``, ``builtin(name)``, ``BUILT
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -32,7 +32,7 @@ from ..standard.model import Release
 from ..validation.rules import Context, ContractProduct
 from .schema import profile_schema
 
-BUILTIN = ("regio-accepteert", "regio-weigert-vow")
+BUILTIN = ("regio-accepteert", "regio-weigert-vow", "regio-herziet-tarief")
 DEFAULT_NA_ONDERZOEK = 20  # werkdagen: well within the 8 weeks SPEC allows
 
 
@@ -105,11 +105,20 @@ class Profile:
     toetsing: str = "alle_regels"  # declaraties: alle_regels | contract
     kalender: Kalender = KALENDER  # the regio's werkdagen
     source: str = "<profile>"
+    # product code -> the tariff (cents) the gemeente pays now instead of the list's tarief
+    herzien: tuple[tuple[str, int], ...] = ()
 
     def products(self, standard: str | None = None) -> dict[tuple[str, str], ContractProduct]:
-        """The contract for the rules: (categorie, code) -> ContractProduct."""
-        return {(p.categorie, p.code): p.contract() for p in self.producten
-                if standard in (None, p.standard)}
+        """The contract for the rules: (categorie, code) -> ContractProduct, at the revised
+        tariff where the regio revised one (declaraties.tariefherziening)."""
+        herzien = dict(self.herzien)
+        return {(p.categorie, p.code): replace(p.contract(), tarief=herzien.get(p.code, p.tarief))
+                for p in self.producten if standard in (None, p.standard)}
+
+    def herziene_tarieven(self, rel: Release | str) -> dict[str, int]:
+        """Product code -> revised tariff in cents, for the products of `rel`'s standard."""
+        codes = {p.code for p in self.producten_van(rel)}
+        return {code: cents for code, cents in self.herzien if code in codes}
 
     def context(self, today: date, rel: Release | str | None = None) -> Context:
         """The rules' Context on `today` with this regio's products (of `rel`'s standard)."""
@@ -239,6 +248,11 @@ def _semantic_problems(doc: dict) -> list[tuple[str, str]]:
             out.append((f"producten[{i}].code", f"{p['code']!r} is also producten[{seen[p['code']]}]"
                         "; name each product once"))
         seen.setdefault(p["code"], i)
+    for i, h in enumerate((doc.get("declaraties") or {}).get("tariefherziening") or []):
+        if h["product"] not in seen:
+            out.append((f"declaraties.tariefherziening[{i}].product",
+                        f"{h['product']!r} is not a product of this profile; use a code from "
+                        "producten"))
     matrix = doc.get("stapelmatrix") or {}
     for kind in ("toegestaan", "verboden"):
         for i, pair in enumerate(matrix.get(kind) or []):
@@ -276,6 +290,8 @@ def _build(doc: dict, source: str) -> Profile:
         stapeling_uitzonderingen=frozenset(frozenset(pair) for pair in
                                            matrix.get(exceptions_key) or []),
         toetsing=(doc.get("declaraties") or {}).get("toetsing", "alle_regels"),
+        herzien=tuple((h["product"], int(Decimal(h["tarief"]) * 100))
+                      for h in (doc.get("declaraties") or {}).get("tariefherziening") or []),
         kalender=Kalender(**(doc.get("kalender") or {})),
         source=source)
 
@@ -289,6 +305,13 @@ def loads(text: str, source: str = "<profile>") -> Profile:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         raise ProfileError(source, [f"{where}: not valid YAML: "
                                     f"{getattr(e, 'problem', None) or e}"]) from None
+    if isinstance(doc, dict) and isinstance(doc.get("basis"), str):
+        if doc["basis"] not in BUILTIN:
+            raise ProfileError(source, [f"basis: {doc['basis']!r} is no shipped profile; "
+                                        f"give one of {', '.join(BUILTIN)}"])
+        base = yaml.load((resources.files("harness.profiles") / "data" / f"{doc['basis']}.yaml")
+                         .read_text("utf-8"), Loader=_Loader)
+        doc = {**base, **{k: v for k, v in doc.items() if k != "basis"}}
     validator = Draft202012Validator(profile_schema(), format_checker=_formats)
     problems = _problems(validator.iter_errors(doc))
     if not problems:

@@ -123,6 +123,10 @@ def profile_schema() -> dict:
         "additionalProperties": False,
         "required": ["naam", "release", "gemeenten", "producten", "verzoeken", "termijnen"],
         "properties": {
+            "basis": {"type": "string", "minLength": 1,
+                      "description": "a shipped profile this one extends (its keys, with "
+                                     "the ones given here in their place), e.g. "
+                                     "regio-accepteert"},
             "naam": {"type": "string", "minLength": 1,
                      "description": "the regio's name, e.g. Regio Holland Rijnland"},
             "release": {"enum": versions(), "description": "the release of iWmo/iJw, quoted: "
@@ -182,6 +186,22 @@ def profile_schema() -> dict:
                     "toetsing": {"enum": list(TOETSING),
                                  "description": "alle_regels (a prestatie breaking any rule is "
                                                 "rejected) or contract (only technical errors "
-                                                "and the contract rules TR381/TR418 reject)"}}},
+                                                "and the contract rules TR381/TR418 reject)"},
+                    "tariefherziening": {
+                        "type": "array", "minItems": 1,
+                        "description": "products the gemeente now pays at another tariff than "
+                                       "the product list's (a contract revised after the "
+                                       "aanbieder took it): a line at the list's tarief is "
+                                       "rejected with 0611 (TR418), as a list of {product, tarief}",
+                        "items": {
+                            "type": "object", "additionalProperties": False,
+                            "required": ["product", "tarief"],
+                            "description": "{product: CODE, tarief: EURO}",
+                            "properties": {
+                                "product": {"type": "string", "pattern": "^[0-9A-Z]{5}$",
+                                            "description": "a product code of producten"},
+                                "tarief": {"type": "number", "minimum": 0, "format": "euro",
+                                           "description": "the revised tariff in euro per "
+                                                          "eenheid, two decimals at most"}}}}}},
         },
     }

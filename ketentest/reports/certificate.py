@@ -276,6 +276,8 @@ def write_certificate(recorder, options, path: Path) -> None:
                         "aanbieder codes, listed with the scenario"),
         ("release", escape(options.release)),
         ("regio profile", f"{escape(options.profile)} (scenarios may name their own)"),
+        ("clock", escape(_pace(options))),
+        ("behaviours", escape(_behaviours(options))),
         ("scenario files", f"{digest['files']} file(s), SHA-256 <code>{digest['sha256']}</code>"),
         ("ketentest", escape(record["ketentest"])),
         ("run", escape(when)), ("exchange", escape(exchange)),
@@ -306,3 +308,28 @@ scenario files, and every message with its verdict.</p>
 <script>{OPEN_TARGET}</script>
 </body></html>"""
     Path(path).write_text(html, encoding="utf-8")
+
+
+def _pace(options) -> str:
+    """How the session's clock moved while the harness waited on the system under test."""
+    from ..run.behaviour import pace
+    if options.sut == "none":
+        return "both parties simulated: the clock jumps to the day each answer falls due"
+    seconds = pace(options.werkdag, options.interactive)
+    if seconds is None:
+        return ("stood still while waiting on the system under test (only the steps move it); "
+                "answers and acknowledgements judged against their termijn on that clock")
+    default = "" if options.werkdag is not None else " (the default pace)"
+    return (f"one werkdag per {seconds:g} s the harness waited on the system under test"
+            f"{default}: every answer it owed and every acknowledgement of a message "
+            f"delivered to it judged against its termijn on that clock")
+
+
+def _behaviours(options) -> str:
+    """What every scenario with a system under test also checked (ketentest/run/behaviour.py)."""
+    if options.sut == "none":
+        return "none: no system under test"
+    return ("in every scenario: every message delivered to the system fetched and acknowledged "
+            "within 3 werkdagen, every answer it owed within its termijn, no retour message or "
+            "325 answering nothing; a refused VOW not acted on, one toewijzing per VOT product, "
+            "a rejected declaratie line not declared again unchanged")

@@ -64,6 +64,7 @@ def run_record(recorder, options, finished: datetime | None = None) -> dict:
                    "version": options.system_version},
         "sut": options.sut, "release": options.release, "profile": options.profile,
         "tags": options.tags, "today": options.today, "exchange": exchange,
+        "werkdag": _werkdag(options),
         "database": str(run.database) if getattr(run, "database", None) and options.database
         else None,
         "scenario_files": scenario_digest(options.features),
@@ -83,3 +84,9 @@ def run_record(recorder, options, finished: datetime | None = None) -> dict:
             "warnings": r.warnings}
             for r in recorder.scenarios.values()],
     }
+
+
+def _werkdag(options) -> float | None:
+    """Seconds of waiting on the system under test per werkdag of the session clock."""
+    from ..run.behaviour import pace
+    return None if options.sut == "none" else pace(options.werkdag, options.interactive)

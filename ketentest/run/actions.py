@@ -58,7 +58,9 @@ ACTIONS = {
                                           "{bsn}: toewijzing {toewijzing} met een hoger volume "
                                           "({volume})"),
     Action.DECLARATIE: ("aanbieder", "declareer de maand {periode} (323), in Eenheid "
-                                     "{eenheid} {eenheid_naam} (leeg: die van de toewijzing)"),
+                                     "{eenheid} {eenheid_naam} (leeg: die van de toewijzing), "
+                                     "tegen de herziene tarieven {tarieven} (leeg: het "
+                                     "contract), ook de afgewezen prestaties opnieuw"),
     Action.DECLARATIE_CORRECTIE: ("aanbieder", "corrigeer de declaratie van {periode}: credit en "
                                           "nieuwe debet (323)"),
 }
@@ -87,10 +89,13 @@ FACT_MEANING = {
     "reden": "the RedenBeeindiging to send (empty or absent: according to plan)",
     "volume": "the volume (or budget) to ask for that toewijzing; the 317 must ask exactly it",
     "periode": "the month to declare, as BEGIN..END (YYYY-MM-DD..YYYY-MM-DD); every prestatie "
-               "of the 323 must lie in it",
+               "of the 323 must lie in it (but a rejected line declared again)",
     "eenheid": "the Eenheid every prestatie must have: 01 when declaring in minutes (absent: "
                "the toewijzing's unit)",
     "eenheid_naam": "that Eenheid's name: minuut",
+    "tarieven": "the regio's revised contract tariffs, as CODE=CENTS separated by spaces "
+                "(absent: none): declare at them, and declare the lines a 325 rejected for "
+                "the old tariff again at them",
 }
 
 FACTS: dict[Action, tuple[str, ...]] = {
@@ -108,7 +113,7 @@ FACTS: dict[Action, tuple[str, ...]] = {
     Action.STOP_CORRIGEREN: ("bsn", "reden"),
     Action.VERZOEK_OM_TOEWIJZING: ("bsn", "product"),
     Action.VERZOEK_OM_WIJZIGING: ("bsn", "toewijzing", "volume"),
-    Action.DECLARATIE: ("bsn", "periode", "eenheid", "eenheid_naam"),
+    Action.DECLARATIE: ("bsn", "periode", "eenheid", "eenheid_naam", "tarieven"),
     Action.DECLARATIE_CORRECTIE: ("bsn",),
 }
 

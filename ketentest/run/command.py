@@ -58,7 +58,9 @@ def pytest_args(o: RunOptions) -> list[str]:
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
             "--ketentest-sut", o.sut, "--ketentest-release", o.release,
             "--ketentest-profile", o.profile, "--ketentest-timeout", str(o.timeout)]
-    for flag, value in (("--ketentest-exchange", o.exchange), ("--ketentest-werkdag", o.werkdag),
+    if o.werkdag is not None:  # 0 too: the clock stands still
+        args += ["--ketentest-werkdag", str(o.werkdag)]
+    for flag, value in (("--ketentest-exchange", o.exchange),
                         ("--ketentest-admin-token", o.admin_token),
                         ("--ketentest-today", o.today), ("--ketentest-database", o.database),
                         ("--ketentest-system", o.system),

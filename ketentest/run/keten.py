@@ -9,7 +9,10 @@ and what happened (the journal, with every message's verdict).
 
 Time: the session clock is the chain's today. When every party is simulated and nothing is in
 flight, the clock jumps to the day the next answer falls due (a party answers after the
-profile's delay in werkdagen), so a run takes seconds whatever the delays.
+profile's delay in werkdagen), so a run takes seconds whatever the delays. Beside a system
+under test the clock moves one werkdag per `werkdag` seconds the harness waits on it, and a
+step moves it on only once the system fetched what it was delivered and sent what it owes
+(behaviour.py judges both at the scenario's end).
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from harness.standard.codes import FILLERS, ROLES, Role
 
 from ..agent import ExchangeAgent
 from ..client import ExchangeClient
+from . import behaviour
 from .actions import Action
 
 
@@ -154,6 +158,7 @@ class Keten:
         self.tokens = {role: parties[role]["token"] for role in ROLES}
         self.today = start
         client.set_clock(self.session, start)
+        self.days = behaviour.DayLog(start)  # when the session's date moved (acknowledgements)
         g, a = self.codes["gemeente"], self.codes["aanbieder"]
         if sut is not None:
             # beside a real system the clock may not run ahead of the system's own: the
@@ -211,16 +216,25 @@ class Keten:
         sent = self.wait(lambda e: e.sender == role and e.code == code, "sent",
                          f"the {role} (system under test) to send a {code} for '{action}'",
                          from_sut=True)
+        found = behaviour.on_sent(self, sent)
+        if found:
+            raise ChainFailure(found[0])
         if sent.fault():
-            raise ChainFailure(f"the {role} sent a {sent.name}, but {sent.fault()}")
+            why = behaviour.acting_on_refused_vow(self, sent, self.exchanged)
+            raise ChainFailure(f"the {role} sent a {sent.name}, but "
+                               + (f"{why}: " if why else "") + f"{sent.fault()}")
         return sent
 
     # ------------------------------------------------------------ time
-    def set_today(self, day: date) -> None:
+    def set_today(self, day: date, paced: bool = False) -> None:
         if day < self.today:
             raise ValueError(f"the clock only moves forward ({self.today} -> {day})")
+        if not paced and day > self.today:
+            self._until_fetched()
+            day = max(day, self.today)  # the pace may have moved it while the system took long
         self.today = day
         self.client.set_clock(self.session, day)
+        self.days.moved(day)
         if self.sut_driver is not None:
             self.sut_driver.fire(self, Action.KLOK, {})  # the system's date moves along
 
@@ -305,7 +319,7 @@ class Keten:
                 self.sut_driver.waiting(self, what, deadline - time.monotonic())
             if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
                 werkdagen += 1  # the system takes its time: so does the session's clock
-                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1))
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1), paced=True)
             time.sleep(0.1)
 
     def checkpoint(self) -> None:
@@ -332,10 +346,17 @@ class Keten:
             return
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()
+        entries = self._until_served()
+        found = behaviour.vow_findings(self, entries) + behaviour.second_toewijzing(self, entries)
+        if found:  # what it did, before the rules its message broke by it
+            raise ChainFailure(found[0])
         for e in self.exchanged:
             if e.sender == self.sut and e.fault():
                 raise ChainFailure(f"the {self.sut} (system under test) sent a {e.name}, but "
                                    f"{e.fault()}")
+        found = behaviour.findings(self, entries)
+        if found:
+            raise ChainFailure("; ".join(found))
         from .review import review  # its answers against ketentest's verdicts, OP/IV advice
         self.reviewed(review(self))
 
@@ -351,6 +372,32 @@ class Keten:
             who = f"the {self.sut} (system under test)" if self.sut else "a simulated party"
             raise ChainFailure(f"{who}{strict}: "
                                + "; ".join(r.line() for r in failing))
+
+    def _until_fetched(self) -> None:
+        """Before a step moves the clock on: the system under test fetches what was delivered
+        to it and sends the retour messages and 325s it owes, so the harness's own jump never
+        makes it late."""
+        if self.sut is not None:
+            self._until_served(pump=False)
+
+    def _until_served(self, pump: bool = True) -> list[Exchanged]:
+        """The whole journal with each message's status now, after waiting (up to the time
+        limit, the clock moving at the run's pace: the harness waits on the system) until the
+        system under test fetched what was delivered to it and sent the retour messages and
+        325s it owes; `pump`: the simulated party answers meanwhile."""
+        started, werkdagen = time.monotonic(), 0
+        while True:
+            if pump:
+                self._pump()
+            entries = [Exchanged(e, self.client) for session in self.sessions  # a regio: each
+                       for e in self.client.journal(session)]  # gemeente's journal
+            waiting = behaviour.waiting_to_be_fetched(self, entries) + behaviour.owed(self, entries)
+            if not waiting or time.monotonic() - started > self.timeout:
+                return entries
+            if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
+                werkdagen += 1
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1), paced=True)
+            time.sleep(0.1)
 
     def story(self) -> str:
         return "; ".join(e.describe() for e in self.exchanged) or "(no messages)"

@@ -14,6 +14,7 @@ import requests
 from harness.profiles import Profile, builtin, load_profile
 from harness.standard.registry import DEFAULT
 
+from . import behaviour
 from .actions import Action
 from ..client import ExchangeClient
 from .keten import Keten
@@ -101,8 +102,8 @@ class Run:
         keten = Keten(self.client, regio, self.release,
                       start or self.today or date.today(),
                       None if self.sut == "none" else self.sut, self.driver, self.timeout,
-                      self.werkdag, name, system=self.system if self.registered else None,
-                      gemeenten=gemeenten)
+                      behaviour.pace(self.werkdag, self.interactive), name,
+                      system=self.system if self.registered else None, gemeenten=gemeenten)
         keten.strict = self.strict
         self.current = keten
         if keten.sides:

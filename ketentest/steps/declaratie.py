@@ -16,30 +16,32 @@ ETMAAL = "14"
 
 
 def _declareer(keten: Keten, action: Action = Action.DECLARATIE, in_minuten: bool = False,
-               **kw) -> None:
+               facts: dict | None = None, again: frozenset = frozenset(), **kw):
     begin, end = previous_month(keten.today)
     # the variant is a fact, so a system under test is told which unit, and held to it
     eenheid = dict(eenheid=MINUUT, eenheid_naam="minuut") if in_minuten else {}
     sent = keten.act("aanbieder", action, "323",
                      lambda a, today: a.declaratie(today, in_minuten=in_minuten, **kw),
                      bsn=client_bsn(keten), periode=f"{begin.isoformat()}..{end.isoformat()}",
-                     **eenheid)
+                     **eenheid, **(facts or {}))
     if sent is not None:
-        _check_periode(sent, begin.isoformat(), end.isoformat())
+        _check_periode(sent, begin.isoformat(), end.isoformat(), again)
     if sent is not None and eenheid:
         other = sorted({p.get("Eenheid") for p in _prestaties(sent.data)} - {MINUUT})
         if other:
             raise ChainFailure(f"asked to declare in Eenheid {MINUUT} (minuut), the 323 has "
                                f"prestaties in Eenheid {', '.join(map(str, other))} "
                                f"({sent.permalink})")
+    return sent
 
 
-def _check_periode(sent, begin: str, end: str) -> None:
-    """Every prestatie of the 323 lies in the month the step asked (fact `periode`)."""
+def _check_periode(sent, begin: str, end: str, again: frozenset = frozenset()) -> None:
+    """Every prestatie of the 323 lies in the month the step asked (fact `periode`), or in
+    the period of a rejected line it declares again (`again`: (begin, end) pairs)."""
     for p in _prestaties(sent.data):
         periode = p.get("ProductPeriode") or {}
         van, tot = str(periode.get("Begindatum"))[:10], str(periode.get("Einddatum"))[:10]
-        if not begin <= van <= tot <= end:
+        if not begin <= van <= tot <= end and (van, tot) not in again:
             raise ChainFailure(f"asked to declare {begin}..{end}, the 323 has a prestatie over "
                                f"{van}..{tot} ({sent.permalink})")
 
@@ -79,6 +81,43 @@ def declareren(keten: Keten, hoe: str) -> None:
     every prestatie of its 323 must have Eenheid 01; always within the month asked
     (fact `periode`)."""
     _declareer(keten, in_minuten=bool(hoe))
+
+
+@when("de aanbieder de vorige maand declareert met de afgewezen prestaties tegen het herziene "
+      "tarief")
+def declareren_herzien(keten: Keten) -> None:
+    """Als de aanbieder de vorige maand declareert met de afgewezen prestaties tegen het
+    herziene tarief: the regio revised a tariff (profile: declaraties.tariefherziening) and a
+    325 rejected lines at the old one with 0611 for that reason; the aanbieder, told the
+    revised tariffs (fact `tarieven`), declares the month at them and every rejected line
+    again, corrected. A line declared again unchanged fails the step, naming it."""
+    herzien = keten.profile.herziene_tarieven(keten.release)
+    if not herzien:
+        raise ChainFailure(f"the profile {keten.profile_name} revises no tariff "
+                           "(declaraties.tariefherziening)")
+    rejected = keten.facts.declaratie_antwoord
+    before = {p["ProductReferentie"]["ReferentieNummer"]: p
+              for e in keten.exchanged if e.code == "323" and e.sender == "aanbieder"
+              for p in _prestaties(e.data)}
+    lines = [before[ref] for ref in (p["ProductReferentie"]["ReferentieNummer"] for p in
+             rejected_prestaties(rejected.data) if rejected is not None) if ref in before] \
+        if rejected is not None else []
+    periodes = frozenset((str(p["ProductPeriode"]["Begindatum"])[:10],
+                          str(p["ProductPeriode"]["Einddatum"])[:10]) for p in lines)
+    sent = _declareer(keten, herzien=herzien, again=periodes,
+                      facts={"tarieven": " ".join(f"{c}={t}" for c, t in herzien.items())})
+    if sent is None or rejected is None:
+        return
+    again = {(p.get("ToewijzingNummer"), str((p.get("ProductPeriode") or {}).get("Begindatum")))
+             for p in _prestaties(sent.data)}
+    for p in rejected_prestaties(rejected.data):
+        line = before.get(p["ProductReferentie"]["ReferentieNummer"])
+        if line and (line.get("ToewijzingNummer"), str(line["ProductPeriode"]["Begindatum"])) \
+                not in again:
+            raise ChainFailure(f"the 323 does not declare again the line "
+                               f"{p['ProductReferentie']['ReferentieNummer']} the 325 rejected "
+                               f"(toewijzing {line.get('ToewijzingNummer')}, from "
+                               f"{line['ProductPeriode']['Begindatum']}) ({sent.permalink})")
 
 
 @when("de aanbieder de vorige maand declareert in etmalen")

@@ -28,7 +28,7 @@ def pytest_addoption(parser) -> None:
                 help="seconds to wait for a message of the system under test")
     g.addoption("--ketentest-werkdag", type=float, metavar="S",
                 help="while waiting for the system under test, move the clock a werkdag "
-                     "every S seconds (so a slow answer is a late one)")
+                     "every S seconds (so a slow answer is a late one; default 10, 0: never)")
     g.addoption("--ketentest-system", metavar="NAME",
                 help="the system under test's name; a system registered on the exchange keeps its "
                      "own identity in every scenario")
