@@ -301,3 +301,33 @@ def test_a_gemeente_awarding_a_wrong_total_in_its_325_fails_where_it_awards(tmp_
     why = results["De gemeente wijst een 323 af die regel TR338 breekt"][1]
     assert "TotaalToegekendBedrag" in why and "TR342" in why, why
     assert code == 1
+
+
+def test_a_case_no_system_under_test_can_play_is_counted_as_such():
+    """The rules whose every case is in NOT_PLAYABLE are "not playable" in a run certifying
+    that role (their cases skipped, saying why), "not run" in a self-test that left them out;
+    each has its reason, and its feature says so."""
+    from types import SimpleNamespace
+
+    from ketentest.certificering import NOT_PLAYABLE
+    from ketentest.reports.traceability import as_record, matrix
+    unplayable = {r.rule: r.unplayable for r in must_enforce(registry.DEFAULT, "gemeente")
+                  if r.unplayable}
+    assert set(unplayable) == {"TR322", "TR373", "TR374", "TR375", "TR412"}
+    assert not [r for r in must_enforce(registry.DEFAULT, "aanbieder") if r.unplayable]
+    for (rule, message), why in NOT_PLAYABLE.items():
+        assert why in unplayable[rule]
+        feature = suites()[Path("certificering-gemeente") / f"{message}.feature"]
+        assert "Niet te spelen naast een gemeente onder test" in feature
+        assert f"  - {rule}: " in feature
+    skipped = SimpleNamespace(name="De gemeente wijst een 315 af die regel TR374 breekt",
+                              status="skipped", rule_ids={"TR374"}, chain_tags=["@315-316"],
+                              tags={"certificering-gemeente", "315-316", "TR374"})
+    played = {r.rule: r for r in matrix([skipped], registry.DEFAULT, "gemeente", playing=True)}
+    assert played["TR374"].result == "not playable"
+    assert played["TR019"].result == "not run"  # playable, left out of this run
+    selftest = {r.rule: r for r in matrix([skipped], registry.DEFAULT, "gemeente")}
+    assert selftest["TR374"].result == "not run"
+    row = next(x for x in as_record({"gemeente": list(played.values())})["gemeente"]["matrix"]
+               if x["rule"] == "TR374")
+    assert row["reason"] == unplayable["TR374"]

@@ -241,7 +241,8 @@ def _drive_301(keten: Keten, d: dict, rt: Retarget) -> None:
     (ingang, einde), = dates
     asked = {"product": " ".join(codes), "ingangsdatum": ingang, "einddatum": einde,
              "volume": volumes.pop() if len(volumes) == 1 else None}
-    sent = keten.act(role, Action.TOEWIJZING, "301", None, bsn=bsn, **asked)
+    sent = keten.act(role, Action.TOEWIJZING, "301", None, bsn=bsn, product=asked["product"],
+                     ingangsdatum=ingang, einddatum=einde, volume=asked["volume"])
     taken = set(rt.nummers.values())
     for p in products:
         q = next((q for q in _products(sent.data) if q.get("Product") == p.get("Product")
