@@ -3,6 +3,11 @@ sending party, sends a message built by a rule breaker (`harness.breakers`) afte
 needs, and the receiving party must answer it with exactly that rule's retourcode on the
 right berichtklasse.
 
+Beside a system under test, the system plays its own part of the case's chain: its earlier
+messages are asked of it through its triggers with the facts of the breaker's message, and
+the harness's later messages (the breaking one too) name what it gave (`Retarget`). A case no
+system under test can play (`certificering.NOT_PLAYABLE`) is skipped, saying why.
+
     Gegeven een keten voor regel "TR019" op de 305
     Als de aanbieder een 305 stuurt die regel "TR019" breekt
     Dan ontvangt de aanbieder een 306 met retourcode "9019" op "StartProduct"
