@@ -176,8 +176,12 @@ class Gemeente:
             if action in ("sessie", "klok"):  # a new date: send what fell due
                 self.send_due(d)
                 return
-            if action == "toewijzing":
-                d.pending.append(d.party.toewijzing(d.today, facts["product"].split(), bsn=bsn))
+            if action == "toewijzing":  # the dates and volume asked, or its own
+                day = {k: date.fromisoformat(facts[k]) if facts.get(k) else None
+                       for k in ("ingangsdatum", "einddatum")}
+                volume = int(facts["volume"]) if facts.get("volume") else None
+                d.pending.append(d.party.toewijzing(d.today, facts["product"].split(), bsn=bsn,
+                                                    volume=volume, **day))
             elif action == "toewijzing-intrekken":
                 d.pending.append(d.party.intrekking(d.today, bsn, nummer))
             elif action == "toewijzing-verwijderen":

@@ -29,6 +29,26 @@ NOT_OVER_THE_EXCHANGE = {
              "CBS-lijst is geen partij van de sessie en wordt geweigerd (IB213/IB210, "
              "BRS02/BRS33) voordat de ontvanger het ziet",
 }
+# Rule cases a system under test cannot play (with both parties simulated they run): its own
+# earlier messages come from its triggers, and these chains need what no action asks for, or
+# a moment the system chooses. Keyed by (rule, message); the receiver is the role concerned.
+NOT_PLAYABLE = {
+    ("TR374", "315"): "de regel vraagt een tweede verzoek terwijl het eerste nog open is; een "
+                      "gemeente die het eerste meteen beantwoordt (zoals ze mag) heeft dan geen "
+                      "open verzoek meer, dus wat het tweede breekt hangt af van haar moment",
+    ("TR374", "317"): "als op de 315: of het verzoek om toewijzing nog open is als het verzoek "
+                      "om wijziging komt, kiest de gemeente zelf",
+    ("TR373", "317"): "de keten begint met een toewijzing van een Budget voor een categorie "
+                      "zonder productcode; de actie toewijzing noemt een product van de regio, "
+                      "en de regio heeft geen budgetproduct in die categorie",
+    ("TR412", "317"): "als TR373: een toewijzing van een Budget voor een categorie zonder "
+                      "productcode, die de actie toewijzing niet kan vragen",
+    ("TR375", "317"): "de keten begint met een toewijzing zonder product, die de actie "
+                      "toewijzing (een product van de regio) niet kan vragen",
+    ("TR322", "323"): "de keten begint met een toewijzing met een Omvang per "
+                      "toewijzingsperiode (Frequentie 6); de actie toewijzing vraagt een "
+                      "product van de regio met zijn eigen frequentie",
+}
 NO_RETOUR = {"325": "een 325 heeft geen retourbericht: wat de aanbieder ervan vindt, ziet de "
                     "harness niet"}
 WHAT = {"301": "toewijzing", "305": "start levering", "307": "stop levering",
@@ -84,6 +104,7 @@ class Requirement:
     retourcodes: tuple[str, ...]
     in_suite: bool
     reason: str | None = None
+    unplayable: str | None = None  # why a system under test cannot play any of its cases
 
 
 def must_enforce(rel, role: str) -> list[Requirement]:
@@ -105,16 +126,23 @@ def must_enforce(rel, role: str) -> list[Requirement]:
                 f["codes"].add(r.retourcode)
             if r.id in suite:
                 f["suite"] = True
+                f.setdefault("cases", set()).add(message)
             else:
                 reason = NO_RETOUR.get(message) or why.get(r.id) or \
                     why.get(f"{r.id} ({r.retourcode})") or e.reason
                 if reason:
                     f["reasons"].setdefault(reason, []).append(message)
-    return [Requirement(rule, tuple(sorted(f["messages"])), tuple(sorted(f["codes"])),
-                        f["suite"], None if f["suite"] else "; ".join(
-                            f"{', '.join(sorted(set(ms)))}: {why}"
-                            for why, ms in f["reasons"].items()) or None)
-            for rule, f in sorted(found.items())]
+    out = []
+    for rule, f in sorted(found.items()):
+        cases = f.get("cases", set())
+        unplayable = [f"{m}: {NOT_PLAYABLE[rule, m]}" for m in sorted(cases)
+                      if (rule, m) in NOT_PLAYABLE]
+        out.append(Requirement(
+            rule, tuple(sorted(f["messages"])), tuple(sorted(f["codes"])), f["suite"],
+            None if f["suite"] else "; ".join(f"{', '.join(sorted(set(ms)))}: {why}"
+                                              for why, ms in f["reasons"].items()) or None,
+            "; ".join(unplayable) if cases and len(unplayable) == len(cases) else None))
+    return out
 
 
 def feature(role: str, message: str) -> str:
@@ -139,6 +167,12 @@ def feature(role: str, message: str) -> str:
     if missing:
         lines += ["", "  Niet getoetst:"]
         for rule, why in missing:
+            lines += textwrap.wrap(f"{rule}: {why}", 96, initial_indent="  - ",
+                                   subsequent_indent="    ")
+    unplayable = sorted((r, why) for (r, m), why in NOT_PLAYABLE.items() if m == message)
+    if unplayable:
+        lines += ["", f"  Niet te spelen naast een {role} onder test (met --sut none wel):"]
+        for rule, why in unplayable:
             lines += textwrap.wrap(f"{rule}: {why}", 96, initial_indent="  - ",
                                    subsequent_indent="    ")
     lines += [

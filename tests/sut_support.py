@@ -4,12 +4,15 @@ trigger to connect to each scenario's session, performs each action it is trigge
 and answers what arrives in its mailbox from a background loop, at once (a real system
 does not wait for the profile's delays).
 
-A fault (a function over the outgoing XML, per message id) makes it a faulty system."""
+A fault (a function over the outgoing XML, per message id) makes it a faulty system, and so
+does a rule it does not check (`skips`: per message id it receives, rule ids whose findings
+its judgement drops, as a system that never implemented them)."""
 from __future__ import annotations
 
 import json
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -34,10 +37,12 @@ def set_text(local_name: str, change):
 class FakeSut:
     def __init__(self, role: str, faults: dict | None = None, answer_delay: float = 0.0,
                  copies: dict | None = None, deaf: set[str] = frozenset(),
-                 acknowledges: bool = True, party: type | None = None):
+                 acknowledges: bool = True, party: type | None = None,
+                 skips: dict[str, set[str]] | None = None):
         self.role = role
         self.acknowledges = acknowledges  # False: reads its inbox, never confirms receipt
         self.party_class = party  # a party with its own (faulty) behaviour
+        self.skips = skips or {}  # message id -> rule ids it does not check on it
         self.deaf = deaf  # facts it ignores (a system declaring in its own unit, ...)
         self.answer_delay = answer_delay  # seconds before an answer goes out (a slow system)
         self.acting = False  # performing a triggered action (not answering)
@@ -102,6 +107,20 @@ class FakeSut:
             copies.append(Outgoing(again, out.due, out.message, out.sender, out.kind, out.received))
         return [out, *copies]
 
+    def _unchecked(self, receive):
+        """The party's receive, judging as ketentest does but blind to the rules it skips:
+        their findings are dropped before it answers (and before it acts on the message)."""
+        from harness.validation import RULES
+
+        def judged(xml, verdict, today):
+            skipped = self.skips.get(verdict.definition.id if verdict.definition else "", ())
+            kept = [f for f in verdict.findings
+                    if (RULES[f.rule].id if f.rule in RULES else f.rule) not in skipped]
+            if len(kept) != len(verdict.findings):
+                verdict = replace(verdict, findings=kept)
+            return receive(xml, verdict, today)
+        return judged
+
     def trigger(self, facts: dict) -> None:
         self.received.append(facts)
         with self.lock:
@@ -113,6 +132,7 @@ class FakeSut:
                 codes = (facts["code"], facts["other_code"])
                 party = cls(profile, facts["release"], *codes if self.role == "aanbieder"
                             else codes)
+                party.receive = self._unchecked(party.receive)
                 agent = ExchangeAgent(facts["exchange"], facts["token"], party)
                 agent.pending = _FaultyList(self)
                 if not self.acknowledges:
@@ -136,7 +156,11 @@ class FakeSut:
         facts = {k: v for k, v in facts.items() if k not in self.deaf}
         action, bsn, today = facts["action"], facts.get("bsn") or None, self.today
         if action == "toewijzing":
-            return party.toewijzing(today, facts["product"].split(), bsn=bsn)
+            day = {k: date.fromisoformat(facts[k]) if facts.get(k) else None
+                   for k in ("ingangsdatum", "einddatum")}
+            return party.toewijzing(today, facts["product"].split(), bsn=bsn,
+                                    volume=int(facts["volume"]) if facts.get("volume") else None,
+                                    **day)
         nummer = int(facts["toewijzing"]) if facts.get("toewijzing") else None
         if action == "toewijzing-intrekken":
             return party.intrekking(today, bsn, nummer)

@@ -4,6 +4,7 @@ green with both parties simulated (the self-test)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,11 +13,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from harness.breakers import catalogue, receives
+from harness.breakers import BREAKERS, catalogue, receives
+from harness.breakers.catalogue import registered
 from harness.standard import registry
 from harness.validation import RULES
 from ketentest.certificering import (FEATURES, NO_RETOUR, NOT_OVER_THE_EXCHANGE, must_enforce,
-                                     suites)
+                                     rows, suites)
 
 from .sut_support import FakeSut
 from .test_run import run_against
@@ -122,19 +124,17 @@ def accept_everything(root):
 
 
 def test_a_correct_aanbieder_passes_its_certification_where_it_can_play(tmp_path):
-    """The harness plays the gemeente; a case whose chain needs the aanbieder's own messages
-    exactly as the breaker builds them is skipped, saying why."""
+    """The harness plays the gemeente; the aanbieder's own earlier messages of a case (its VOT
+    before a 319, its start and declaratie before a 301 deleting a declared toewijzing) come
+    from its triggers, and the harness's messages name what it sent."""
     code, results = run_against(FakeSut("aanbieder"), tmp_path,
                                 "@certificering-aanbieder and (@TR002 or @TR332 or @TR355 "
                                 "or @TR385 or @CD085 or @TR360)")
-    assert results["De aanbieder wijst een 301 af die regel TR002 breekt"][0] == "passed"
-    assert results["De aanbieder wijst een 301 af die regel TR332 breekt"][0] == "passed"
-    assert results["De aanbieder wijst een 319 af die regel TR355 breekt"][0] == "passed"
-    # an in-message rule on a 319 needs no VOT from the aanbieder: it is judged before the chain
-    assert results["De aanbieder wijst een 319 af die regel CD085 breekt"][0] == "passed"
-    for rule, message in (("TR385", "301"), ("TR360", "319")):  # need the aanbieder's 323 / 315
+    for rule, message in (("TR002", "301"), ("TR332", "301"), ("TR355", "319"),
+                          ("CD085", "319"),  # in-message: judged before the chain
+                          ("TR385", "301"), ("TR360", "319")):  # after its own 323 / 315
         status, why = results[f"De aanbieder wijst een {message} af die regel {rule} breekt"]
-        assert status == "skipped" and "system under test" in why, (rule, status, why)
+        assert status == "passed", (rule, message, why)
     assert code == 0
 
 
@@ -146,20 +146,219 @@ def test_an_aanbieder_that_accepts_every_301_fails_naming_the_code(tmp_path):
     status, why = results["De aanbieder wijst een 301 af die regel TR002 breekt"]
     assert status == "failed" and "expected exactly 0001" in why
     status, why = results["De aanbieder wijst een 301 af die regel TR332 breekt"]
-    assert status == "failed" and "expected exactly 9332" in why
+    assert status == "failed" and "expected exactly 9332" in why and "TR332" in why
     assert code == 1
 
 
-def test_a_correct_gemeente_passes_in_message_rules_without_its_own_chain(tmp_path):
-    """An in-message rule is judged before the chain, so the gemeente's own 301 that the
-    breaker's chain starts with is not needed from the system under test; a cross-message
-    rule on a 305 needs it, and one after a VOT would let the gemeente answer the VOT first
-    (both skipped, saying why)."""
-    code, results = run_against(FakeSut("gemeente"), tmp_path,
-                                "@certificering-gemeente and (@TR002 or @TR019 or @TR374)")
-    assert results["De gemeente wijst een 305 af die regel TR002 breekt"][0] == "passed"
-    status, why = results["De gemeente wijst een 305 af die regel TR019 breekt"]
-    assert status == "skipped" and "system under test" in why
+def test_a_correct_gemeente_plays_its_own_toewijzingen_through_its_triggers(tmp_path):
+    """A cross-message case on a 305 or 323 needs the gemeente's own 301 first: asked through
+    its trigger with the breaker's product, dates and volume, and the harness's start or
+    declaratie names the ToewijzingNummer the gemeente gave; an in-message rule needs none.
+    TR374 cannot be played beside a gemeente under test (it chooses when it answers a
+    verzoek): skipped, saying why."""
+    sut = FakeSut("gemeente")
+    code, results = run_against(sut, tmp_path, "@certificering-gemeente and (@TR002 or @TR019 "
+                                "or @TR374 or @TR384)")
+    for rule, message in (("TR002", "305"), ("TR019", "305"), ("TR384", "323")):
+        status, why = results[f"De gemeente wijst een {message} af die regel {rule} breekt"]
+        assert status == "passed", (rule, message, why)
     status, why = results["De gemeente wijst een 315 af die regel TR374 breekt"]
-    assert status == "skipped" and "may answer it in between" in why
+    assert status == "skipped" and "cannot play TR374" in why
+    assert code == 0
+    asked = [f for f in sut.received if f["action"] == "toewijzing"]
+    assert asked and all(f["ingangsdatum"] and f["einddatum"] for f in asked)
+    assert any(f["action"] == "toewijzing-verwijderen" for f in sut.received)  # TR384
+
+
+# --- deliberately faulty systems: each fails exactly the cases of what it gets wrong ---------
+FULL = os.environ.get("KETENTEST_FULL_CERTIFICATION") == "1"
+SAMPLE = {"301": ("TR002", "TR332", "TR385"),  # in-message, cross-message, after its own 323
+          "323": ("TR358", "TR338", "TR384")}  # in-message, cross-message, after a deletion
+ROLE = {"301": "aanbieder", "323": "gemeente"}
+
+
+def _codes(rules) -> set[str]:
+    """The codes an answer carries for the rules broken (0001 once for in-message rules)."""
+    return {RULES[r].retourcode for r in rules} if rules else set()
+
+
+def _rows_of(message: str) -> dict[str, set[str]]:
+    """The rules of a message's suite (this release) a system under test can play, with the
+    rules each case breaks."""
+    from ketentest.certificering import NOT_PLAYABLE
+    rel = registry.release(registry.DEFAULT)
+    out = {}
+    for row in rows(ROLE[message], message):
+        if (row["regel"], message) in NOT_PLAYABLE:
+            continue
+        key = registered(row["regel"], message)
+        if rel.name in BREAKERS[key, message].standards and rel.name in RULES[key].releases:
+            out[row["regel"]] = {RULES[r].id for r in (key, *BREAKERS[key, message].also)}
+    return out
+
+
+def failing_when_skipping(message: str, rule: str, among) -> set[str]:
+    """The cases of `among` whose answer changes when the receiver does not check `rule`:
+    those breaking it, unless another rule they break gives the same code (0001)."""
+    cases = _rows_of(message)
+    return {r for r in among if _codes(cases[r]) != _codes(cases[r] - {rule})}
+
+
+def _beside(message: str, rule: str) -> list[str]:
+    """The cases a faulty system plays: its rule's and, as a control, the next of the sample
+    (CI keeps each run to two cases)."""
+    sample = SAMPLE[message]
+    control = sample[(sample.index(rule) + 1) % len(sample)] if rule in sample else sample[0]
+    return sorted({rule, control})
+
+
+def _skip_params(message: str):
+    rules = sorted(_rows_of(message)) if FULL else SAMPLE[message]
+    return [pytest.param(r, id=r) for r in rules]
+
+
+def _tags(message: str, rules) -> str:
+    retour = {"301": "302", "323": "325"}[message]
+    return (f"@certificering-{ROLE[message]} and @{message}-{retour} and ("
+            + " or ".join(f"@{r}" for r in rules) + ")")
+
+
+def _assert_exactly(results: dict, message: str, failing: set[str], names,
+                    naming=None) -> None:
+    """The failed cases are exactly `failing`, each failure naming its rule or code (or what
+    `naming(rule)` gives); the rest passed (none skipped)."""
+    case = f"De {ROLE[message]} wijst een {message} af die regel {{}} breekt"
+    failed = {r for r in names if results[case.format(r)][0] == "failed"}
+    assert failed == failing, {r: results[case.format(r)] for r in names}
+    for r in names:
+        status, why = results[case.format(r)]
+        if r in failing:
+            assert any(x in why for x in (naming or names_of)(r, message)), (r, why)
+        else:
+            assert status == "passed", (r, status, why)
+
+
+def _strict(message: str, rule: str) -> tuple[str, ...]:
+    """A rule read as ketentest chose (keuze) fails a system that skips it only in a --strict
+    run; without, it is a warning (tests/test_strict.py)."""
+    return ("--strict",) if RULES[registered(rule, message)].keuze else ()
+
+
+def names_of(rule: str, message: str) -> tuple[str, ...]:
+    return (rule, RULES[registered(rule, message)].retourcode)
+
+
+@pytest.mark.parametrize("rule", _skip_params("301"))
+def test_an_aanbieder_skipping_one_rule_on_the_301_fails_exactly_its_cases(tmp_path, rule):
+    """An aanbieder that judges a 301 as ketentest does but never checks `rule`: the cases of
+    the 301 that break it fail naming it, the others pass. CI: a sample of the 301's rules
+    beside each other; KETENTEST_FULL_CERTIFICATION=1: every rule of the 301, each beside the
+    sample."""
+    among = _beside("301", rule)
+    sut = FakeSut("aanbieder", skips={"301": {rule}})
+    code, results = run_against(sut, tmp_path, _tags("301", among), *_strict("301", rule))
+    _assert_exactly(results, "301", failing_when_skipping("301", rule, among), among)
+    assert code == (1 if failing_when_skipping("301", rule, among) else 0)
+
+
+@pytest.mark.parametrize("rule", _skip_params("323"))
+def test_a_gemeente_skipping_one_rule_on_the_323_fails_exactly_its_cases(tmp_path, rule):
+    """A gemeente that judges a 323 as ketentest does but never checks `rule`: its 325 does not
+    reject what breaks it, and exactly those cases fail, naming the rule or its code."""
+    among = _beside("323", rule)
+    sut = FakeSut("gemeente", skips={"323": {rule}})
+    code, results = run_against(sut, tmp_path, _tags("323", among), *_strict("323", rule))
+    _assert_exactly(results, "323", failing_when_skipping("323", rule, among), among)
+    assert code == (1 if failing_when_skipping("323", rule, among) else 0)
+
+
+def also_code(after: str, extra: str):
+    """A fault: every class that carries `after` carries `extra` too (a system mapping one
+    finding of its own to two retourcodes)."""
+    def fault(root):
+        for holder in root.iter("{*}RetourCodes"):
+            if any(c.text == after for c in holder):
+                code = etree.SubElement(holder, holder[0].tag)
+                code.text = extra
+    return fault
+
+
+def test_an_aanbieder_answering_with_one_extra_code_fails_exactly_those_cases(tmp_path):
+    """An aanbieder that puts 9379 beside every 9332: the TR332 case fails naming the extra
+    code; another rejection (0001) passes."""
+    among = ["TR002", "TR332"]
+    sut = FakeSut("aanbieder", faults={"302": also_code("9332", "9379")})
+    code, results = run_against(sut, tmp_path, _tags("301", among))
+    _assert_exactly(results, "301", {"TR332"}, among)
+    why = results["De aanbieder wijst een 301 af die regel TR332 breekt"][1]
+    assert "carries 9332, 9379; expected exactly 9332" in why
+    assert code == 1
+
+
+def test_a_gemeente_awarding_a_wrong_total_in_its_325_fails_where_it_awards(tmp_path):
+    """A gemeente whose 325 awards one euro too much: every case whose 325 has a
+    DeclaratieAntwoord (a cross-message rule rejects prestaties or the declaratie) fails
+    naming TR342 and TotaalToegekendBedrag; a 325 answering an unreadable 323 (0001, header
+    only) awards nothing and passes."""
+    def plus_one(root):
+        for total in root.iter("{*}TotaalToegekendBedrag"):
+            bedrag = total.find("{*}TotaalBedrag")
+            bedrag.text = str(int(bedrag.text) + 100)
+    sut = FakeSut("gemeente", faults={"325": plus_one})
+    among = ["TR338", "TR358"]
+    code, results = run_against(sut, tmp_path, _tags("323", among))
+    awarding = {r for r in among if RULES[registered(r, "323")].retourcode != "0001"}
+    assert awarding == {"TR338"}
+    _assert_exactly(results, "323", awarding, among, naming=lambda r, m: ("TR342",))
+    why = results["De gemeente wijst een 323 af die regel TR338 breekt"][1]
+    assert "TotaalToegekendBedrag" in why and "TR342" in why, why
+    assert code == 1
+
+
+def test_a_case_no_system_under_test_can_play_is_counted_as_such():
+    """The rules whose every case is in NOT_PLAYABLE are "not playable" in a run certifying
+    that role (their cases skipped, saying why), "not run" in a self-test that left them out;
+    each has its reason, and its feature says so."""
+    from types import SimpleNamespace
+
+    from ketentest.certificering import NOT_PLAYABLE
+    from ketentest.reports.traceability import as_record, matrix
+    unplayable = {r.rule: r.unplayable for r in must_enforce(registry.DEFAULT, "gemeente")
+                  if r.unplayable}
+    assert set(unplayable) == {"TR322", "TR373", "TR374", "TR375", "TR412"}
+    assert not [r for r in must_enforce(registry.DEFAULT, "aanbieder") if r.unplayable]
+    for (rule, message), why in NOT_PLAYABLE.items():
+        assert why in unplayable[rule]
+        feature = suites()[Path("certificering-gemeente") / f"{message}.feature"]
+        assert "Niet te spelen naast een gemeente onder test" in feature
+        assert f"  - {rule}: " in feature
+    skipped = SimpleNamespace(name="De gemeente wijst een 315 af die regel TR374 breekt",
+                              status="skipped", rule_ids={"TR374"}, chain_tags=["@315-316"],
+                              tags={"certificering-gemeente", "315-316", "TR374"})
+    played = {r.rule: r for r in matrix([skipped], registry.DEFAULT, "gemeente", playing=True)}
+    assert played["TR374"].result == "not playable"
+    assert played["TR019"].result == "not run"  # playable, left out of this run
+    selftest = {r.rule: r for r in matrix([skipped], registry.DEFAULT, "gemeente")}
+    assert selftest["TR374"].result == "not run"
+    row = next(x for x in as_record({"gemeente": list(played.values())})["gemeente"]["matrix"]
+               if x["rule"] == "TR374")
+    assert row["reason"] == unplayable["TR374"]
+
+
+@pytest.mark.skipif(not FULL, reason="the whole suites against a system under test take 1-3 "
+                                      "minutes each: KETENTEST_FULL_CERTIFICATION=1")
+@pytest.mark.parametrize("role", ["aanbieder", "gemeente"])
+def test_a_correct_system_passes_its_whole_suite_but_what_it_cannot_play(tmp_path, role):
+    """Every case of the role's suite passes against the correct reference system, except the
+    rules of the other release and the cases listed as not playable (skipped, saying why)."""
+    from ketentest.certificering import NOT_PLAYABLE
+    code, results = run_against(FakeSut(role), tmp_path, f"@certificering-{role}")
+    rel = registry.release(registry.DEFAULT)
+    skipped = {name: why for name, (status, why) in results.items() if status == "skipped"}
+    assert not [n for n, (status, _) in results.items() if status == "failed"], results
+    unplayable = {f"De {role} wijst een {m} af die regel {r} breekt"
+                  for (r, m) in NOT_PLAYABLE if rel.message(m).receiver == role}
+    assert {n for n, why in skipped.items() if "cannot play" in why} == unplayable
+    assert all("cannot play" in why or f"no rule of {rel.name}" in why
+               for why in skipped.values()), skipped
     assert code == 0

@@ -164,6 +164,21 @@ def test_vot_refused_for_stapeling(rel):
     assert len(sim.deliveries("301")) == 2  # the first toewijzing and the other product
 
 
+def test_vot_for_a_product_the_client_already_has_is_refused_not_assigned_twice():
+    """A second toewijzing of a running product would put it twice in one 301 (TR302): the
+    gemeente refuses the VOT (reden 6) and its 301s stay valid."""
+    sim = Simulation(ACCEPTEERT, "iwmo-3.2", START)
+    bsn, _ = toegewezen(sim, "02A01")
+    sim.send(sim.aanbieder.vot(sim.today, ["02A01"], bsn=bsn,
+                               ingangsdatum=sim.today))
+    sim.run()
+    all_fine(sim)
+    [refusal] = sim.deliveries("319")
+    assert body(refusal)["Antwoord"]["VerzoekAntwoord"] == "1"
+    assert body(refusal)["Antwoord"]["RedenAfwijzingVerzoek"] == "6"
+    assert len(sim.deliveries("301")) == 1  # the first toewijzing only
+
+
 @pytest.mark.parametrize("rel", RELEASES)
 def test_vot_outside_contract_is_rejected_by_the_retour(rel):
     """A product the regio does not contract breaks TR381 (S329): the 316 says so and no

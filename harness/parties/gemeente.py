@@ -106,9 +106,10 @@ class SimulatedGemeente(Party):
             code = _code(p)
             others = [_code(q) for q in asked if q is not p and _code(q)]
             # a product may be refused only for its own stapeling, not for its neighbours'
-            stacks = code is None or all(self.profile.may_stack(code, other) for other in
-                                         [*others, *self._running_codes(
-                                             bsn, p["ToewijzingIngangsdatum"])])
+            running = self._running_codes(bsn, p["ToewijzingIngangsdatum"])
+            # the same product twice at once is no stapeling: one 301 cannot hold both (TR302)
+            stacks = code is None or code not in running and all(
+                self.profile.may_stack(code, other) for other in [*others, *running])
 
             def grant(day, p=p):
                 def decide(day):

@@ -31,7 +31,7 @@ details{margin:.3em 0 .8em} summary{cursor:pointer} code{font-size:.92em}
 details.message{margin:.2em 0 .2em 1em} details.message:target{outline:2px solid #0550ae}
 pre.xml{background:#f6f8fa;border:1px solid #ddd;padding:.5em;overflow-x:auto;font-size:.85em;max-height:40em}
 .session{color:#555;margin:.3em 0}
-.proven{color:#1d6b2b} .not-run,.not-exercisable{color:#777} .read-otherwise{color:#8a5a00}
+.proven{color:#1d6b2b} .not-run,.not-playable,.not-exercisable{color:#777} .read-otherwise{color:#8a5a00}
 """
 MARK = {"passed": "✔", "failed": "✘", "skipped": "–"}
 
@@ -175,14 +175,14 @@ def _traceability(found) -> str:
     for role, rows in found.items():
         n, m = proven(rows)
         tally = ", ".join(f"{sum(r.result == x for r in rows)} {x}"
-                          for x in ("failed", "not run", "not exercisable"))
+                          for x in ("failed", "not run", "not playable", "not exercisable"))
         body = []
         for r in rows:
             req = r.requirement
             scenarios = "<br>".join(f"<span class={s.status}>{MARK[s.status]}</span> "
                                     f"{escape(s.name)}" for s in r.scenarios) or "–"
-            result = escape(r.result) + (f": {escape(req.reason)}"
-                                         if r.result == "not exercisable" and req.reason else "")
+            why = {"not exercisable": req.reason, "not playable": req.unplayable}.get(r.result)
+            result = escape(r.result) + (f": {escape(why)}" if why else "")
             body.append(f"<tr><td><code>{escape(r.rule)}</code></td>"
                         f"<td>{escape(', '.join(req.messages))}</td>"
                         f"<td><code>{escape(', '.join(req.retourcodes) or '–')}</code></td>"
@@ -194,7 +194,8 @@ def _traceability(found) -> str:
                        "<th>result</th></tr>" + "".join(body), "trace"))
     return ("<p>Every rule the certified role must enforce on the messages it receives (the "
             "catalogue of rule breakers): proven by a passed scenario tagged with the rule "
-            "in which that role receives the message, failed, not run, or not exercisable "
+            "in which that role receives the message, failed, not run, not playable by a system "
+            "under test (why; they run with both parties simulated), or not exercisable "
             "(why).</p>" + "".join(out))
 
 

@@ -7,8 +7,10 @@ receives the message the rule judges in the scenario's chain (@301-302: the 301,
 the aanbieder). A rule is proven by a passed scenario, failed by a failed one (a failure
 outweighs a pass), read otherwise when its scenarios passed only with a warning that the
 system reads the rule otherwise than ketentest chose to (a `keuze` rule: not proven, and a
-failure with --strict), not run when its scenarios were left out or skipped, and not
-exercisable when no scenario can exist (the reason is the suite's)."""
+failure with --strict), not run when its scenarios were left out or skipped, not playable
+when a system under test cannot play any of its cases (`certificering.NOT_PLAYABLE`: they
+run with both parties simulated), and not exercisable when no scenario can exist (the reason
+is the suite's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from harness.validation import RULES
 
 from ..certificering import Requirement, must_enforce
 
-RESULTS = ("proven", "failed", "read otherwise", "not run", "not exercisable")
+RESULTS = ("proven", "failed", "read otherwise", "not run", "not playable", "not exercisable")
 
 
 def roles(sut: str) -> tuple[str, ...]:
@@ -51,7 +53,7 @@ class Row:
         return self.requirement.rule
 
 
-def _result(requirement: Requirement, scenarios) -> str:
+def _result(requirement: Requirement, scenarios, playing: bool = False) -> str:
     statuses = {r.status for r in scenarios}
     if "failed" in statuses:
         return "failed"
@@ -59,23 +61,26 @@ def _result(requirement: Requirement, scenarios) -> str:
         warned = any(requirement.rule in w["rule"].split("/") for r in scenarios
                      for w in getattr(r, "warnings", ()) if w["kind"] == "keuze")
         return "read otherwise" if warned else "proven"
+    if playing and requirement.unplayable:
+        return "not playable"
     if requirement.in_suite or scenarios:
         return "not run"
     return "not exercisable"
 
 
-def matrix(records, release: str, role: str) -> list[Row]:
-    """A row per rule `role` must enforce in `release`, in rule order."""
+def matrix(records, release: str, role: str, playing: bool = False) -> list[Row]:
+    """A row per rule `role` must enforce in `release`, in rule order; `playing`: the role is
+    a system under test's (not simulated)."""
     rows = []
     for requirement in must_enforce(release, role):
         scenarios = [r for r in records if requirement.rule in r.rule_ids
                      and role in receivers(r, requirement.rule, release)]
-        rows.append(Row(requirement, scenarios, _result(requirement, scenarios)))
+        rows.append(Row(requirement, scenarios, _result(requirement, scenarios, playing)))
     return rows
 
 
 def matrices(records, release: str, sut: str) -> dict[str, list[Row]]:
-    return {role: matrix(records, release, role) for role in roles(sut)}
+    return {role: matrix(records, release, role, playing=sut == role) for role in roles(sut)}
 
 
 def proven(rows: list[Row]) -> tuple[int, int]:
@@ -95,7 +100,8 @@ def as_record(found: dict[str, list[Row]]) -> dict:
         "proven": proven(rows)[0], "rules": len(rows),
         "matrix": [{"rule": r.rule, "messages": list(r.requirement.messages),
                     "retourcodes": list(r.requirement.retourcodes), "result": r.result,
-                    "reason": r.requirement.reason if r.result == "not exercisable" else None,
+                    "reason": {"not exercisable": r.requirement.reason,
+                               "not playable": r.requirement.unplayable}.get(r.result),
                     "scenarios": [{"name": s.name, "status": s.status} for s in r.scenarios]}
                    for r in rows]}
         for role, rows in found.items()}

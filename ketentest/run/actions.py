@@ -34,7 +34,8 @@ ACTIONS = {
                              "exchange {exchange}"),
     Action.KLOK: ("beide", "zet de datum van het systeem op {today}"),
     Action.TOEWIJZING: ("gemeente", "stuur een toewijzing (301) voor product {product} aan client "
-                               "{bsn} (een nieuwe client als leeg)"),
+                               "{bsn} (een nieuwe client als leeg), van {ingangsdatum} tot "
+                               "{einddatum}, volume {volume} (leeg: naar eigen keuze)"),
     Action.TOEWIJZING_INTREKKEN: ("gemeente", "trek toewijzing {toewijzing} van client {bsn} in "
                                          "(eerdere einddatum, 301)"),
     Action.TOEWIJZING_VERWIJDEREN: ("gemeente", "verwijder toewijzing {toewijzing} van client {bsn} "
@@ -85,9 +86,13 @@ FACT_MEANING = {
     "bsn": "the client's BSN (empty: a new client)",
     "product": "product code(s), separated by spaces",
     "toewijzing": "the ToewijzingNummer acted on",
-    "einddatum": "the Einddatum to send (YYYY-MM-DD; empty or absent: today)",
+    "ingangsdatum": "the Ingangsdatum of the new toewijzing (YYYY-MM-DD; empty or absent: the "
+                    "gemeente's own choice)",
+    "einddatum": "the Einddatum to send (YYYY-MM-DD; empty or absent: today; for a new "
+                 "toewijzing the gemeente's own choice)",
     "reden": "the RedenBeeindiging to send (empty or absent: according to plan)",
-    "volume": "the volume (or budget) to ask for that toewijzing; the 317 must ask exactly it",
+    "volume": "the volume (or budget) to ask for that toewijzing; the 317 must ask exactly it; "
+              "for a new toewijzing the volume (or budget) to award (empty: the gemeente's own)",
     "periode": "the month to declare, as BEGIN..END (YYYY-MM-DD..YYYY-MM-DD); every prestatie "
                "of the 323 must lie in it (but a rejected line declared again)",
     "eenheid": "the Eenheid every prestatie must have: 01 when declaring in minutes (absent: "
@@ -101,7 +106,7 @@ FACT_MEANING = {
 FACTS: dict[Action, tuple[str, ...]] = {
     Action.SESSIE: (),
     Action.KLOK: (),
-    Action.TOEWIJZING: ("bsn", "product"),
+    Action.TOEWIJZING: ("bsn", "product", "ingangsdatum", "einddatum", "volume"),
     Action.TOEWIJZING_INTREKKEN: ("bsn", "toewijzing"),
     Action.TOEWIJZING_VERWIJDEREN: ("bsn", "toewijzing"),
     Action.TOEWIJZING_VERLENGEN: ("bsn", "toewijzing", "einddatum"),
