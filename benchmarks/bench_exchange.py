@@ -57,11 +57,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(app_spec: str, workers: int, env: dict, log) -> tuple[subprocess.Popen, str]:
+def start(app_spec: str, workers: int, env: dict, log, options: list[str] = (),
+          root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `app_spec` (imported from `root`) with `workers`; `options`: more of
+    gunicorn's command line (a configuration file, a worker class). Returns once it answers."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", "--timeout", "120", app_spec],
+        [sys.executable, "-m", "gunicorn", *options, "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--pythonpath", f"{root},{ROOT / 'benchmarks'}",
+         "--timeout", "120", app_spec],
         env=env, stdout=log, stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     end = time.monotonic() + 60
@@ -73,6 +77,28 @@ def start(app_spec: str, workers: int, env: dict, log) -> tuple[subprocess.Popen
             time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
     raise SystemExit(f"{app_spec} did not start")
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers (its process
+    group): a figure the machine's other load changes much less than throughput (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == proc.pid:  # pgrp (start_new_session: the master's pid)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(proc: subprocess.Popen, run) -> dict:
+    """`run()`'s figures with the server's CPU milliseconds per request added."""
+    before = cpu_seconds(proc)
+    r = run()
+    r["cpu_ms"] = 1000 * (cpu_seconds(proc) - before) / r["requests"]
+    return r
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -94,27 +120,33 @@ def messages(n: int, gemeente: str, aanbieder: str, prestaties: int) -> list[byt
 
 
 def load(url: str, token: str, bodies: list[bytes], clients: int) -> dict:
-    def worker(part: list[bytes]) -> list[tuple[float, int]]:
+    """POST every body with `token` from `clients` concurrent clients: msg/s, p50, p99."""
+    return load_jobs(url, [(token, body) for body in bodies], clients)
+
+
+def load_jobs(url: str, jobs: list[tuple[str, bytes]], clients: int) -> dict:
+    """POST every (token, body) from `clients` concurrent clients, each a keep-alive
+    connection taking every `clients`-th job: msg/s, p50 and p99 latency, HTTP statuses."""
+    def worker(part: list[tuple[str, bytes]]) -> list[tuple[float, int]]:
         http = requests.Session()
         out = []
-        for body in part:
+        for token, body in part:
             t0 = time.perf_counter()
             r = http.post(url + "/api/messages", data=body, headers={
                 "Authorization": f"Bearer {token}", "Content-Type": "application/xml"})
             out.append((time.perf_counter() - t0, r.status_code))
         return out
 
-    parts = [bodies[i::clients] for i in range(clients)]
+    parts = [jobs[i::clients] for i in range(clients)]
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         results = [x for part in pool.map(worker, parts) for x in part]
     wall = time.perf_counter() - t0
     latencies = sorted(t for t, _ in results)
-    statuses = {s for _, s in results}
     return {"requests": len(results), "seconds": wall, "per_second": len(results) / wall,
             "p50_ms": 1000 * statistics.median(latencies),
             "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-            "statuses": sorted(statuses)}
+            "statuses": sorted({s for _, s in results})}
 
 
 def main() -> int:

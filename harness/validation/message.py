@@ -131,6 +131,7 @@ class Message:
         self.root, self.release, self.definition = root, rel, definition
         self._kids: dict = {}
         self._steps: dict = {}  # parent -> {child: its path step}, for `where`
+        self._paths: dict = {}  # element -> its path, for `where`
 
     @classmethod
     def of(cls, root: etree._Element) -> "Message | None":
@@ -276,20 +277,23 @@ class Message:
         return {k: v for k, v in found.items() if v is not None}
 
     def where(self, el) -> str:
-        """`path(el)`, with each parent's children named once per message: a rule that finds
-        something on each of 25,000 prestaties names them in linear time."""
-        steps = []
-        while el is not None:
-            parent = el.getparent()
-            if parent is None:
-                steps.append(local(el))
-                break
+        """`path(el)`, with each parent's children named once per message and each element's
+        path kept: a rule that finds something on each of 25,000 prestaties names them in
+        linear time, and a finding below a named element costs one step."""
+        known = self._paths.get(el)
+        if known is not None:
+            return known
+        parent = el.getparent()
+        if parent is None:
+            path = "/" + local(el)
+        else:
             named = self._steps.get(parent)
             if named is None and len(parent) > MANY_CHILDREN:  # e.g. Clienten: named once
                 named = self._steps[parent] = _steps(parent)
-            steps.append(named[el] if named is not None else _step(parent, el))
-            el = parent
-        return "/" + "/".join(reversed(steps))
+            path = self.where(parent) + "/" + (
+                named[el] if named is not None else _step(parent, el))
+        self._paths[el] = path
+        return path
 
     @staticmethod
     def path(el) -> str:
