@@ -311,9 +311,12 @@ MANY_CHILDREN = 16
 
 
 def _step(parent, el) -> str:
-    """The path step of `el` below `parent`: its local name, indexed where siblings share it."""
-    same = [c for c in parent if c.tag == el.tag]
-    return local(el) + (f"[{same.index(el) + 1}]" if len(same) > 1 else "")
+    """The path step of `el` below `parent`: its local name, indexed where siblings share it
+    (the siblings of its name found by lxml, without an object for each of the others)."""
+    before = sum(1 for _ in el.itersiblings(el.tag, preceding=True))
+    if before or next(el.itersiblings(el.tag), None) is not None:
+        return f"{local(el)}[{before + 1}]"
+    return local(el)
 
 
 def _steps(parent) -> dict:
