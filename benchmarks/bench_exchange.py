@@ -66,7 +66,7 @@ def start(app_spec: str, workers: int, env: dict, log, options: list[str] = (),
         [sys.executable, "-m", "gunicorn", *options, "-w", str(workers),
          "-b", f"127.0.0.1:{port}", "--pythonpath", f"{root},{ROOT / 'benchmarks'}",
          "--timeout", "120", app_spec],
-        env=env, stdout=log, stderr=log, start_new_session=True)
+        env=env, stdout=log, stderr=log, start_new_session=True, cwd=root)
     url = f"http://127.0.0.1:{port}"
     end = time.monotonic() + 60
     while time.monotonic() < end:
@@ -94,10 +94,12 @@ def cpu_seconds(proc: subprocess.Popen) -> float:
 
 
 def measured(proc: subprocess.Popen, run) -> dict:
-    """`run()`'s figures with the server's CPU milliseconds per request added."""
-    before = cpu_seconds(proc)
+    """`run()`'s figures with the CPU milliseconds per request of the server (`cpu_ms`) and
+    of the clients in this process (`client_cpu_ms`) added."""
+    before, client = cpu_seconds(proc), time.process_time()
     r = run()
     r["cpu_ms"] = 1000 * (cpu_seconds(proc) - before) / r["requests"]
+    r["client_cpu_ms"] = 1000 * (time.process_time() - client) / r["requests"]
     return r
 
 

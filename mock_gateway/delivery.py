@@ -106,6 +106,7 @@ _HEAD = select(
     select(func.max(Message.seq)).where(Message.session_id == _SESSION).scalar_subquery(),
     exists().where(Fault.session_id == _SESSION),
     exists().where(Freeze.session_id == _SESSION))
+_LOCKED = select(ExchangeSession).where(ExchangeSession.id == _SESSION).with_for_update()
 _DELIVERED = select(Message.id).where(Message.session_id == _SESSION,
                                       Message.dedup_key == bindparam("key"))
 
@@ -314,7 +315,7 @@ def _decide(ex: Exchange, s, who: Caller, data: bytes, entry_id: str, pre: Preju
             envelope: Envelope | None, columns: dict) -> tuple[Outcome, tuple | None]:
     """Under the session's lock: the outcome, and (session id, log position, chain state)
     to keep once the transaction commits."""
-    session = s.get(ExchangeSession, who.session_id, with_for_update=True)
+    session = s.execute(_LOCKED, {"session": who.session_id}).scalar_one_or_none()
     if session is None:
         raise ApiError(401, "UNAUTHORIZED", "The session of this token was deleted.")
     head = Head.read(s, session.id)

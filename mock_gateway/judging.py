@@ -14,7 +14,7 @@ lock against exactly the state the commit builds on: mock_gateway.chains).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from harness.chain import ChainState
@@ -29,6 +29,7 @@ FILE = "<submission>"
 class Judgement:
     prepared: Prepared
     today: date
+    _header: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def verdict(self) -> Verdict:
@@ -45,9 +46,12 @@ class Judgement:
         return self.verdict.level in REFUSED_LEVELS
 
     def header(self) -> dict[str, str]:
-        """Afzender, Ontvanger, Identificatie (BerichtIdentificatie) of a schema-valid message."""
-        view = self.verdict.view
-        return view.header_fields() if view is not None else {}
+        """Afzender, Ontvanger, Identificatie (BerichtIdentificatie) of a schema-valid message
+        (read once: the hubs' checks ask for it again and again)."""
+        if self._header is None:
+            view = self.verdict.view
+            self._header = view.header_fields() if view is not None else {}
+        return self._header
 
     def as_json(self) -> str:
         # Verdict.as_dict's fields without "file", each finding with its line; the level
