@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -49,6 +51,26 @@ def bare_app():
         return jsonify({})
 
     return app
+
+
+@contextmanager
+def database(server: str | None, sqlite: Path):
+    """A fresh, empty database for one exchange: a SQLite file, or on the PostgreSQL server
+    `server` a new database, dropped afterwards (each run starts from the same empty state)."""
+    if not server:
+        yield str(sqlite)
+        return
+    from sqlalchemy import create_engine, make_url, text
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 def free_port() -> int:
@@ -157,14 +179,15 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--prestaties", type=int, default=50, help="~1 KB each: 50 give ~50 KB")
-    ap.add_argument("--database", help="default: a SQLite file in a temporary folder")
+    ap.add_argument("--database", help="a PostgreSQL server's URL (the exchange gets a new "
+                    "database on it); default: a SQLite file in a temporary folder")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args()
     warmup = max(args.clients * 2, 8)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        database = args.database or str(Path(tmp) / "bench.db")
-        env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN}
+    with tempfile.TemporaryDirectory() as tmp, \
+            database(args.database, Path(tmp) / "bench.db") as url_db:
+        env = {**os.environ, "KETENTEST_DATABASE": url_db, "KETENTEST_ADMIN_TOKEN": ADMIN}
         log = open(Path(tmp) / "gunicorn.log", "wb")
         rows = {}
         bare, url = start("bench_exchange:bare_app()", args.workers, env, log)
@@ -172,7 +195,8 @@ def main() -> int:
             bodies = messages(args.requests + warmup, "0363", "12345678", args.prestaties)
             size = len(bodies[0])
             load(url, "-", bodies[:warmup], args.clients)
-            rows["bare Flask (reads the body)"] = load(url, "-", bodies[warmup:], args.clients)
+            rows["bare Flask (reads the body)"] = measured(
+                bare, lambda: load(url, "-", bodies[warmup:], args.clients))
         finally:
             stop(bare)
         exchange, url = start("mock_gateway:create_app()", args.workers, env, log)
@@ -183,20 +207,20 @@ def main() -> int:
             g, a = r.json()["parties"]
             bodies = messages(args.requests + warmup, g["code"], a["code"], args.prestaties)
             load(url, a["token"], bodies[:warmup], args.clients)
-            rows["mock exchange (judge + journal)"] = load(url, a["token"], bodies[warmup:],
-                                                          args.clients)
+            rows["mock exchange (judge + journal)"] = measured(
+                exchange, lambda: load(url, a["token"], bodies[warmup:], args.clients))
         finally:
             stop(exchange)
             log.close()
 
-    backend = "PostgreSQL" if database.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
+    backend = "PostgreSQL" if args.database else "SQLite (WAL, synchronous=FULL)"
     print(f"{args.requests} POSTs of a {size / 1024:.0f} KB WMO323, {args.clients} clients, "
           f"gunicorn -w {args.workers}; exchange on {backend}\n")
-    print("| target | msg/s | p50 | p99 | HTTP statuses |")
-    print("|---|---:|---:|---:|---|")
+    print("| target | msg/s | p50 | p99 | server CPU per msg | HTTP statuses |")
+    print("|---|---:|---:|---:|---:|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['per_second']:.0f} | {r['p50_ms']:.1f} ms | {r['p99_ms']:.1f} ms "
-              f"| {', '.join(map(str, r['statuses']))} |")
+              f"| {r['cpu_ms']:.1f} ms | {', '.join(map(str, r['statuses']))} |")
     if args.json:
         Path(args.json).write_text(json.dumps({"size": size, "rows": rows}, indent=1))
     ok = rows["mock exchange (judge + journal)"]["statuses"] == [202]

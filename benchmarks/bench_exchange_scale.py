@@ -10,12 +10,16 @@ Loads (each from C concurrent clients, default 8; gunicorn with 2 workers):
   sessions  50 sessions x 20 WMO301s at once
 
 for each worker class asked for (sync: 2 processes of 1 thread; gthread: the shipped
-mock_gateway/gunicorn_conf.py, 2 processes of 8 threads). It also counts, inside the workers,
-how often a submission is judged (the part before the session lock) and how often its chain
-rules run: the verdicts per submission.
+mock_gateway/gunicorn_conf.py, 2 processes of 8 threads; gthread:N: N threads). It also
+counts, inside the workers, how often a submission is judged (the part before the session
+lock) and how often its chain rules run: the verdicts per submission; and the CPU time the
+server used per request (master and workers, from /proc), a figure the machine's other load
+moves much less than throughput. --baseline DIR measures the exchange of another checkout
+(e.g. `git worktree add DIR main`) in the same run, against the same bare Flask figures.
 
     .venv/bin/python benchmarks/bench_exchange_scale.py [--classes sync,gthread]
-        [--database URL] [--n301 400] [--n323 24] [--json FILE]
+        [--database URL] [--n301 400] [--n323 24] [--loads 301s,323s,1000th,sessions]
+        [--baseline DIR] [--json FILE]
 """
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_exchange  # noqa: E402
-from bench_exchange import ADMIN, load, load_jobs, measured, stop  # noqa: E402
+from bench_exchange import ADMIN, database, load, load_jobs, measured, stop  # noqa: E402
 
 TODAY = date(2026, 11, 2)
 
@@ -162,15 +166,15 @@ def run_class(klass: str, args, tmp: Path, log) -> dict:
     rows = {}
     roots = {"": ROOT, **({"before: ": Path(args.baseline)} if args.baseline else {})}
     for label, root in roots.items():
-        database = args.database or str(tmp / f"bench-{klass}-{len(label)}.db")
-        proc, url = start("mock_gateway:create_app()", klass,
-                          {**env, **path(root), "KETENTEST_DATABASE": database}, log,
-                          args.workers, root)
-        try:
-            rows.update({label + name: r for name, r in
-                         exchange_loads(Exchange(url, proc), args, counts, bare).items()})
-        finally:
-            stop(proc)
+        with database(args.database, tmp / f"bench-{klass}-{len(label)}.db") as url_db:
+            proc, url = start("mock_gateway:create_app()", klass,
+                              {**env, **path(root), "KETENTEST_DATABASE": url_db}, log,
+                              args.workers, root)
+            try:
+                rows.update({label + name: r for name, r in
+                             exchange_loads(Exchange(url, proc), args, counts, bare).items()})
+            finally:
+                stop(proc)
     return {"bare": bare, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
 
 
@@ -180,23 +184,24 @@ def exchange_loads(ex: Exchange, args, counts: Counts, bare: dict) -> dict:
     g, a = ex.session()
     load(url, g["token"], toewijzingen(16, g["code"], a["code"], 900_000), args.clients)
 
-    if "301s" in args.loads:
+    def one_session(bare_rate: float, bodies_for, sender: str) -> dict:
+        """Load one new session with bodies_for(gemeente, aanbieder), sent by `sender`."""
         g, a = ex.session()
+        bodies = bodies_for(g["code"], a["code"])
+        token = (g if sender == "gemeente" else a)["token"]
         before = counts.read()
-        bodies = toewijzingen(args.n301, g["code"], a["code"])
-        r = measured(ex.proc, lambda: load(url, g["token"], bodies, args.clients))
-        r["verdicts"] = counts.since(before, args.n301)
-        r["ratio"] = r["per_second"] / bare["4 KB"]["per_second"]
-        rows["one session, 4 KB 301s"] = r
+        r = measured(ex.proc, lambda: load(url, token, bodies, args.clients))
+        r["verdicts"] = counts.since(before, len(bodies))
+        r["ratio"] = r["per_second"] / bare_rate
+        return r
 
+    if "301s" in args.loads:
+        rows["one session, 4 KB 301s"] = one_session(
+            bare["4 KB"]["per_second"], lambda g, a: toewijzingen(args.n301, g, a), "gemeente")
     if "323s" in args.loads:
-        g, a = ex.session()
-        before = counts.read()
-        bodies = declaraties(args.n323, g["code"], a["code"], args.clienten)
-        r = measured(ex.proc, lambda: load(url, a["token"], bodies, args.clients))
-        r["verdicts"] = counts.since(before, args.n323)
-        r["ratio"] = r["per_second"] / bare["1 MB"]["per_second"]
-        rows["one session, 1 MB 323s"] = r
+        rows["one session, 1 MB 323s"] = one_session(
+            bare["1 MB"]["per_second"],
+            lambda g, a: declaraties(args.n323, g, a, args.clienten), "aanbieder")
 
     if "1000th" in args.loads:
         g, a = ex.session()
@@ -229,7 +234,8 @@ def exchange_loads(ex: Exchange, args, counts: Counts, bare: dict) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--classes", default="sync,gthread")
-    ap.add_argument("--database", help="default: a SQLite file per class in a temporary folder")
+    ap.add_argument("--database", help="a PostgreSQL server's URL (each exchange gets a new "
+                    "database on it); default: a SQLite file per exchange in a temporary folder")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--n301", type=int, default=400)
@@ -269,6 +275,10 @@ def main() -> int:
                   f"{100 * r['ratio']:.0f}% | {r['p50_ms']:.0f} ms | {r['p99_ms']:.0f} ms | "
                   f"{v[0]:.2f} / {v[1]:.2f} | {bare['cpu_ms']:.1f} / {r['cpu_ms']:.1f} ms |")
             ok = ok and r["statuses"] == [202] and r["verdicts"] == (1.0, 1.0)
+    for klass, res in results.items():
+        print(f"\n{klass}: the clients (requests, in this process) used "
+              + ", ".join(f"{r['client_cpu_ms']:.1f} ms" for r in res["bare"].values())
+              + " of CPU per request to bare Flask (4 KB, 1 MB)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if not ok:
