@@ -94,11 +94,14 @@ def compact(s, session: ExchangeSession, state: ChainState) -> None:
     """A new snapshot at the log's head, and the log before it gone: a cold process then
     replays at most COMPACT_EVERY changes. One rewrite of the whole state per COMPACT_EVERY
     changes; a process whose cached state is older than the snapshot rebuilds from it."""
-    session.chain_state = state.to_json()
-    session.chain_from = session.chain_pos
-    s.flush()
-    s.execute(delete(ChainChange).where(ChainChange.session_id == session.id,
-                                        ChainChange.pos <= session.chain_from))
+    snapshot, head = state.to_json(), session.chain_pos
+    # Core, like record: `session` may be a row read without the ORM (delivery)
+    s.connection().execute(update(ExchangeSession).where(ExchangeSession.id == session.id)
+                           .values(chain_state=snapshot, chain_from=head))
+    set_committed_value(session, "chain_state", snapshot)
+    set_committed_value(session, "chain_from", head)
+    s.connection().execute(delete(ChainChange).where(ChainChange.session_id == session.id,
+                                                     ChainChange.pos <= head))
 
 
 def reset(s, session: ExchangeSession) -> None:
