@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -51,18 +53,42 @@ def bare_app():
     return app
 
 
+@contextmanager
+def database(server: str | None, sqlite: Path):
+    """A fresh, empty database for one exchange: a SQLite file, or on the PostgreSQL server
+    `server` a new database, dropped afterwards (each run starts from the same empty state)."""
+    if not server:
+        yield str(sqlite)
+        return
+    from sqlalchemy import create_engine, make_url, text
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start(app_spec: str, workers: int, env: dict, log) -> tuple[subprocess.Popen, str]:
+def start(app_spec: str, workers: int, env: dict, log, options: list[str] = (),
+          root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `app_spec` (imported from `root`) with `workers`; `options`: more of
+    gunicorn's command line (a configuration file, a worker class). Returns once it answers."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", "--timeout", "120", app_spec],
-        env=env, stdout=log, stderr=log, start_new_session=True)
+        [sys.executable, "-m", "gunicorn", *options, "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--pythonpath", f"{root},{ROOT / 'benchmarks'}",
+         "--timeout", "120", app_spec],
+        env=env, stdout=log, stderr=log, start_new_session=True, cwd=root)
     url = f"http://127.0.0.1:{port}"
     end = time.monotonic() + 60
     while time.monotonic() < end:
@@ -73,6 +99,30 @@ def start(app_spec: str, workers: int, env: dict, log) -> tuple[subprocess.Popen
             time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
     raise SystemExit(f"{app_spec} did not start")
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers (its process
+    group): a figure the machine's other load changes much less than throughput (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == proc.pid:  # pgrp (start_new_session: the master's pid)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(proc: subprocess.Popen, run) -> dict:
+    """`run()`'s figures with the CPU milliseconds per request of the server (`cpu_ms`) and
+    of the clients in this process (`client_cpu_ms`) added."""
+    before, client = cpu_seconds(proc), time.process_time()
+    r = run()
+    r["cpu_ms"] = 1000 * (cpu_seconds(proc) - before) / r["requests"]
+    r["client_cpu_ms"] = 1000 * (time.process_time() - client) / r["requests"]
+    return r
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -94,27 +144,33 @@ def messages(n: int, gemeente: str, aanbieder: str, prestaties: int) -> list[byt
 
 
 def load(url: str, token: str, bodies: list[bytes], clients: int) -> dict:
-    def worker(part: list[bytes]) -> list[tuple[float, int]]:
+    """POST every body with `token` from `clients` concurrent clients: msg/s, p50, p99."""
+    return load_jobs(url, [(token, body) for body in bodies], clients)
+
+
+def load_jobs(url: str, jobs: list[tuple[str, bytes]], clients: int) -> dict:
+    """POST every (token, body) from `clients` concurrent clients, each a keep-alive
+    connection taking every `clients`-th job: msg/s, p50 and p99 latency, HTTP statuses."""
+    def worker(part: list[tuple[str, bytes]]) -> list[tuple[float, int]]:
         http = requests.Session()
         out = []
-        for body in part:
+        for token, body in part:
             t0 = time.perf_counter()
             r = http.post(url + "/api/messages", data=body, headers={
                 "Authorization": f"Bearer {token}", "Content-Type": "application/xml"})
             out.append((time.perf_counter() - t0, r.status_code))
         return out
 
-    parts = [bodies[i::clients] for i in range(clients)]
+    parts = [jobs[i::clients] for i in range(clients)]
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         results = [x for part in pool.map(worker, parts) for x in part]
     wall = time.perf_counter() - t0
     latencies = sorted(t for t, _ in results)
-    statuses = {s for _, s in results}
     return {"requests": len(results), "seconds": wall, "per_second": len(results) / wall,
             "p50_ms": 1000 * statistics.median(latencies),
             "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-            "statuses": sorted(statuses)}
+            "statuses": sorted({s for _, s in results})}
 
 
 def main() -> int:
@@ -123,14 +179,15 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--prestaties", type=int, default=50, help="~1 KB each: 50 give ~50 KB")
-    ap.add_argument("--database", help="default: a SQLite file in a temporary folder")
+    ap.add_argument("--database", help="a PostgreSQL server's URL (the exchange gets a new "
+                    "database on it); default: a SQLite file in a temporary folder")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args()
     warmup = max(args.clients * 2, 8)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        database = args.database or str(Path(tmp) / "bench.db")
-        env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN}
+    with tempfile.TemporaryDirectory() as tmp, \
+            database(args.database, Path(tmp) / "bench.db") as url_db:
+        env = {**os.environ, "KETENTEST_DATABASE": url_db, "KETENTEST_ADMIN_TOKEN": ADMIN}
         log = open(Path(tmp) / "gunicorn.log", "wb")
         rows = {}
         bare, url = start("bench_exchange:bare_app()", args.workers, env, log)
@@ -138,7 +195,8 @@ def main() -> int:
             bodies = messages(args.requests + warmup, "0363", "12345678", args.prestaties)
             size = len(bodies[0])
             load(url, "-", bodies[:warmup], args.clients)
-            rows["bare Flask (reads the body)"] = load(url, "-", bodies[warmup:], args.clients)
+            rows["bare Flask (reads the body)"] = measured(
+                bare, lambda: load(url, "-", bodies[warmup:], args.clients))
         finally:
             stop(bare)
         exchange, url = start("mock_gateway:create_app()", args.workers, env, log)
@@ -149,20 +207,20 @@ def main() -> int:
             g, a = r.json()["parties"]
             bodies = messages(args.requests + warmup, g["code"], a["code"], args.prestaties)
             load(url, a["token"], bodies[:warmup], args.clients)
-            rows["mock exchange (judge + journal)"] = load(url, a["token"], bodies[warmup:],
-                                                          args.clients)
+            rows["mock exchange (judge + journal)"] = measured(
+                exchange, lambda: load(url, a["token"], bodies[warmup:], args.clients))
         finally:
             stop(exchange)
             log.close()
 
-    backend = "PostgreSQL" if database.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
+    backend = "PostgreSQL" if args.database else "SQLite (WAL, synchronous=FULL)"
     print(f"{args.requests} POSTs of a {size / 1024:.0f} KB WMO323, {args.clients} clients, "
           f"gunicorn -w {args.workers}; exchange on {backend}\n")
-    print("| target | msg/s | p50 | p99 | HTTP statuses |")
-    print("|---|---:|---:|---:|---|")
+    print("| target | msg/s | p50 | p99 | server CPU per msg | HTTP statuses |")
+    print("|---|---:|---:|---:|---:|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['per_second']:.0f} | {r['p50_ms']:.1f} ms | {r['p99_ms']:.1f} ms "
-              f"| {', '.join(map(str, r['statuses']))} |")
+              f"| {r['cpu_ms']:.1f} ms | {', '.join(map(str, r['statuses']))} |")
     if args.json:
         Path(args.json).write_text(json.dumps({"size": size, "rows": rows}, indent=1))
     ok = rows["mock exchange (judge + journal)"]["statuses"] == [202]

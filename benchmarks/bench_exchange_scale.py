@@ -10,12 +10,16 @@ Loads (each from C concurrent clients, default 8; gunicorn with 2 workers):
   sessions  50 sessions x 20 WMO301s at once
 
 for each worker class asked for (sync: 2 processes of 1 thread; gthread: the shipped
-mock_gateway/gunicorn_conf.py, 2 processes of 8 threads). It also counts, inside the workers,
-how often a submission is judged (the part before the session lock) and how often its chain
-rules run: the verdicts per submission.
+mock_gateway/gunicorn_conf.py, 2 processes of 8 threads; gthread:N: N threads). It also
+counts, inside the workers, how often a submission is judged (the part before the session
+lock) and how often its chain rules run: the verdicts per submission; and the CPU time the
+server used per request (master and workers, from /proc), a figure the machine's other load
+moves much less than throughput. --baseline DIR measures the exchange of another checkout
+(e.g. `git worktree add DIR main`) in the same run, against the same bare Flask figures.
 
     .venv/bin/python benchmarks/bench_exchange_scale.py [--classes sync,gthread]
-        [--database URL] [--n301 400] [--n323 24] [--json FILE]
+        [--database URL] [--n301 400] [--n323 24] [--loads 301s,323s,1000th,sessions]
+        [--baseline DIR] [--json FILE]
 """
 from __future__ import annotations
 
@@ -27,7 +31,6 @@ import sys
 import tempfile
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -36,32 +39,22 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_exchange import ADMIN, free_port, load, stop  # noqa: E402
+import bench_exchange  # noqa: E402
+from bench_exchange import ADMIN, database, load, load_jobs, measured, stop  # noqa: E402
 
 TODAY = date(2026, 11, 2)
 
 
-def start(app_spec: str, klass: str, env: dict, log, workers: int):
-    """gunicorn with the shipped configuration; sync: one thread per worker."""
-    import signal
-    import subprocess
-    port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "benchmarks" / "count_conf.py"),
-           "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", app_spec]
-    if klass == "sync":
-        cmd[3:3] = ["-k", "sync", "--threads", "1"]
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    end = time.monotonic() + 60
-    while time.monotonic() < end:
-        try:
-            if requests.get(url + "/openapi.json", timeout=2).ok:
-                return proc, url
-        except requests.RequestException:
-            time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise SystemExit(f"{app_spec} did not start")
+def start(app_spec: str, klass: str, env: dict, log, workers: int, root: Path = ROOT):
+    """gunicorn with the shipped configuration (count_conf.py adds the counting); `klass`:
+    gthread (shipped), gthread:N (N threads a worker), or sync (one thread a worker)."""
+    options = ["-c", str(ROOT / "benchmarks" / "count_conf.py")]
+    name, _, threads = klass.partition(":")
+    if name == "sync":
+        options += ["-k", "sync", "--threads", "1"]
+    elif threads:
+        options += ["--threads", threads]
+    return bench_exchange.start(app_spec, workers, env, log, options, root)
 
 
 # -- messages ----------------------------------------------------------------------------
@@ -108,8 +101,8 @@ def declaraties(n: int, gemeente: str, aanbieder: str, clienten: int = 200) -> l
 # -- runs --------------------------------------------------------------------------------
 
 class Exchange:
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, url: str, proc):
+        self.url, self.proc = url, proc
 
     def session(self) -> tuple[dict, dict]:
         r = requests.post(self.url + "/api/sessions", json={},
@@ -134,30 +127,6 @@ def sequential(url: str, token: str, bodies: list[bytes]) -> list[float]:
     return out
 
 
-def load_many(url: str, jobs: list[tuple[str, bytes]], clients: int) -> dict:
-    """Like bench_exchange.load, but each body with its own token."""
-    def worker(part):
-        http = requests.Session()
-        res = []
-        for token, body in part:
-            t0 = time.perf_counter()
-            r = http.post(url + "/api/messages", data=body, headers={
-                "Authorization": f"Bearer {token}", "Content-Type": "application/xml"})
-            res.append((time.perf_counter() - t0, r.status_code))
-        return res
-
-    parts = [jobs[i::clients] for i in range(clients)]
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [x for part in pool.map(worker, parts) for x in part]
-    wall = time.perf_counter() - t0
-    lat = sorted(t for t, _ in results)
-    return {"requests": len(results), "seconds": wall, "per_second": len(results) / wall,
-            "p50_ms": 1000 * statistics.median(lat),
-            "p99_ms": 1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))],
-            "statuses": sorted({s for _, s in results})}
-
-
 class Counts:
     """Judgings and chain-rule runs counted inside the workers (count_conf.py)."""
 
@@ -173,45 +142,68 @@ class Counts:
         return (now[0] - before[0]) / n, (now[1] - before[1]) / n
 
 
+LOADS = ("301s", "323s", "1000th", "sessions")
+
+
 def run_class(klass: str, args, tmp: Path, log) -> dict:
-    database = args.database or str(tmp / f"bench-{klass}.db")
     counts = Counts(tmp)
-    env = {**os.environ, "KETENTEST_DATABASE": database, "KETENTEST_ADMIN_TOKEN": ADMIN,
-           "BENCH_COUNT_DIR": str(tmp),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "KETENTEST_ADMIN_TOKEN": ADMIN, "BENCH_COUNT_DIR": str(tmp)}
+
+    def path(root: Path) -> dict:  # the exchange (and its gunicorn configuration) from root
+        return {"PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+
     small = toewijzingen(args.n301 + 16, "0363", "12345678")
     large = declaraties(args.n323 + 2, "0363", "12345678", args.clienten)
     bare = {}
-    proc, url = start("bench_exchange:bare_app()", klass, env, log, args.workers)
+    proc, url = start("bench_exchange:bare_app()", klass, {**env, **path(ROOT)}, log,
+                      args.workers)
     try:
         load(url, "-", small[:16], args.clients)
-        bare["4 KB"] = load(url, "-", small[16:], args.clients)
-        bare["1 MB"] = load(url, "-", large, args.clients)
+        bare["4 KB"] = measured(proc, lambda: load(url, "-", small[16:], args.clients))
+        bare["1 MB"] = measured(proc, lambda: load(url, "-", large, args.clients))
     finally:
         stop(proc)
     rows = {}
-    proc, url = start("mock_gateway:create_app()", klass, env, log, args.workers)
-    ex = Exchange(url)
-    try:
-        # warm up: start both workers' threads, caches, schemas
-        g, a = ex.session()
-        load(url, g["token"], toewijzingen(16, g["code"], a["code"], 900_000), args.clients)
+    roots = {"": ROOT, **({"before: ": Path(args.baseline)} if args.baseline else {})}
+    for label, root in roots.items():
+        with database(args.database, tmp / f"bench-{klass}-{len(label)}.db") as url_db:
+            proc, url = start("mock_gateway:create_app()", klass,
+                              {**env, **path(root), "KETENTEST_DATABASE": url_db}, log,
+                              args.workers, root)
+            try:
+                rows.update({label + name: r for name, r in
+                             exchange_loads(Exchange(url, proc), args, counts, bare).items()})
+            finally:
+                stop(proc)
+    return {"bare": bare, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
 
+
+def exchange_loads(ex: Exchange, args, counts: Counts, bare: dict) -> dict:
+    url, rows = ex.url, {}
+    # warm up: start both workers' threads, caches, schemas
+    g, a = ex.session()
+    load(url, g["token"], toewijzingen(16, g["code"], a["code"], 900_000), args.clients)
+
+    def one_session(bare_rate: float, bodies_for, sender: str) -> dict:
+        """Load one new session with bodies_for(gemeente, aanbieder), sent by `sender`."""
         g, a = ex.session()
+        bodies = bodies_for(g["code"], a["code"])
+        token = (g if sender == "gemeente" else a)["token"]
         before = counts.read()
-        r = load(url, g["token"], toewijzingen(args.n301, g["code"], a["code"]), args.clients)
-        r["verdicts"] = counts.since(before, args.n301)
-        r["ratio"] = r["per_second"] / bare["4 KB"]["per_second"]
-        rows["one session, 4 KB 301s"] = r
+        r = measured(ex.proc, lambda: load(url, token, bodies, args.clients))
+        r["verdicts"] = counts.since(before, len(bodies))
+        r["ratio"] = r["per_second"] / bare_rate
+        return r
 
-        g, a = ex.session()
-        before = counts.read()
-        r = load(url, a["token"], declaraties(args.n323, g["code"], a["code"], args.clienten),
-                 args.clients)
-        r["verdicts"] = counts.since(before, args.n323)
-        r["ratio"] = r["per_second"] / bare["1 MB"]["per_second"]
-        rows["one session, 1 MB 323s"] = r
+    if "301s" in args.loads:
+        rows["one session, 4 KB 301s"] = one_session(
+            bare["4 KB"]["per_second"], lambda g, a: toewijzingen(args.n301, g, a), "gemeente")
+    if "323s" in args.loads:
+        rows["one session, 1 MB 323s"] = one_session(
+            bare["1 MB"]["per_second"],
+            lambda g, a: declaraties(args.n323, g, a, args.clienten), "aanbieder")
 
+    if "1000th" in args.loads:
         g, a = ex.session()
         k, nth = args.probe, args.nth
         bodies = toewijzingen(nth + k, g["code"], a["code"], 2_000_000)
@@ -223,27 +215,27 @@ def run_class(klass: str, args, tmp: Path, log) -> dict:
             "late_p50_ms": 1000 * statistics.median(late),
             "ratio": statistics.median(late) / statistics.median(first)}
 
+    if "sessions" in args.loads:
         jobs = []
         per = args.per_session
-        for s in range(args.sessions):
+        for n in range(args.sessions):
             g, a = ex.session()
             jobs += [(g["token"], b) for b in
-                     toewijzingen(per, g["code"], a["code"], 3_000_000 + 100 * s)]
+                     toewijzingen(per, g["code"], a["code"], 3_000_000 + 100 * n)]
         jobs = [jobs[i] for i in sorted(range(len(jobs)), key=lambda i: (i % per, i))]
         before = counts.read()
-        r = load_many(url, jobs, args.clients)
+        r = measured(ex.proc, lambda: load_jobs(url, jobs, args.clients))
         r["verdicts"] = counts.since(before, len(jobs))
         r["ratio"] = r["per_second"] / bare["4 KB"]["per_second"]
         rows[f"{args.sessions} sessions x {per} 301s"] = r
-    finally:
-        stop(proc)
-    return {"bare": bare, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
+    return rows
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--classes", default="sync,gthread")
-    ap.add_argument("--database", help="default: a SQLite file per class in a temporary folder")
+    ap.add_argument("--database", help="a PostgreSQL server's URL (each exchange gets a new "
+                    "database on it); default: a SQLite file per exchange in a temporary folder")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--n301", type=int, default=400)
@@ -253,6 +245,9 @@ def main() -> int:
     ap.add_argument("--clienten", type=int, default=200, help="of a 323 (x 5 prestaties)")
     ap.add_argument("--sessions", type=int, default=50)
     ap.add_argument("--per-session", type=int, default=20)
+    ap.add_argument("--loads", default=",".join(LOADS), help="some of " + ",".join(LOADS))
+    ap.add_argument("--baseline", metavar="DIR", help="a checkout of the project (e.g. git "
+                    "worktree add DIR main) whose exchange is measured too, in the same run")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args()
     results = {}
@@ -266,20 +261,24 @@ def main() -> int:
         else "SQLite (WAL, synchronous=FULL)"
     print(f"gunicorn -w {args.workers}, {args.clients} clients, exchange on {backend}\n")
     print("| worker class | load | bare Flask msg/s | exchange msg/s | ratio | p50 | p99 "
-          "| verdicts / chain checks per submission |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+          "| verdicts / chain checks per submission | server CPU per msg: bare / exchange |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---|")
     for klass, res in results.items():
         for name, r in res["rows"].items():
             if "first_p50_ms" in r:
                 print(f"| {klass} | {name} | | | {r['ratio']:.2f}x | "
                       f"{r['first_p50_ms']:.1f} ms -> {r['late_p50_ms']:.1f} ms | | |")
                 continue
-            base = res["bare"]["1 MB" if "323" in name else "4 KB"]["per_second"]
+            bare = res["bare"]["1 MB" if "323" in name else "4 KB"]
             v = r["verdicts"]
-            print(f"| {klass} | {name} | {base:.0f} | {r['per_second']:.1f} | "
+            print(f"| {klass} | {name} | {bare['per_second']:.0f} | {r['per_second']:.1f} | "
                   f"{100 * r['ratio']:.0f}% | {r['p50_ms']:.0f} ms | {r['p99_ms']:.0f} ms | "
-                  f"{v[0]:.2f} / {v[1]:.2f} |")
+                  f"{v[0]:.2f} / {v[1]:.2f} | {bare['cpu_ms']:.1f} / {r['cpu_ms']:.1f} ms |")
             ok = ok and r["statuses"] == [202] and r["verdicts"] == (1.0, 1.0)
+    for klass, res in results.items():
+        print(f"\n{klass}: the clients (requests, in this process) used "
+              + ", ".join(f"{r['client_cpu_ms']:.1f} ms" for r in res["bare"].values())
+              + " of CPU per request to bare Flask (4 KB, 1 MB)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if not ok:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from lxml import etree
@@ -58,8 +58,9 @@ class Keys:
         return self.message[:-3]  # WMO | JW
 
     def to_json(self) -> str:
-        d = asdict(self)
-        del d["ref"]
+        # field by field, not dataclasses.asdict (which deep-copies): once per journal entry
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "ref"}
+        d["referenties"] = list(self.referenties)
         return json.dumps(d, default=date.isoformat)
 
     @classmethod

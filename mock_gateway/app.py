@@ -9,6 +9,8 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from harness.standard import registry
+
 from . import (admin, certificates, ggk, journal, mailbox, openapi, sessions, systems, vsp,
                web)
 from .auth import new_token
@@ -57,6 +59,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
         config = Config.from_env()
     elif isinstance(config, dict):
         config = Config(**config)
+    registry.all_releases()  # read the releases now, not in the first request of a worker
     engine = make_engine(config.database)
     upgrade(engine)
     engine_w = writer(engine)

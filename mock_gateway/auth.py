@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import wraps
 
 from flask import g, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from harness.standard.codes import Role
 
-from .db import ExchangeSession, Party, System, reading, token_hash
+from .db import ExchangeSession, Party, System, token_hash
 from .tlsca import fingerprint, peer_der
 from .runtime import ApiError, exchange
 
@@ -63,6 +64,9 @@ class Caller:
     role: Role
     code: str
     system_id: str | None = None
+    # the session's date as read with the token (read in the same query, so a submission is
+    # judged without another transaction; delivery judges again if it moved meanwhile)
+    today: date | None = field(default=None, compare=False, repr=False)
 
     @property
     def other_role(self) -> Role:
@@ -75,6 +79,17 @@ def party_required(view):
         g.caller = caller()
         return view(*args, **kwargs)
     return wrapped
+
+
+# by token hash or certificate fingerprint; built once (building costs more than running)
+_PARTY = {column.key: select(Party.session_id, Party.role, Party.code, ExchangeSession.today,
+                             ExchangeSession.system_id)
+          .join(ExchangeSession, ExchangeSession.id == Party.session_id)
+          .where(column == bindparam("value"))
+          for column in (Party.token_hash, Party.cert_sha256)}
+_SYSTEM = {column.key: select(System.role, System.code, System.id)
+           .where(getattr(System, column.key) == bindparam("value"))
+           for column in (Party.token_hash, Party.cert_sha256)}
 
 
 def caller() -> Caller:
@@ -90,11 +105,11 @@ def caller() -> Caller:
                        "when the party was registered (POST /api/sessions).")
     else:
         column, value = Party.token_hash, token_hash(_bearer())
-    with reading(exchange().engine) as s:
-        party = s.scalar(select(Party).where(column == value))
+    with exchange().engine.connect() as s:
+        # Core, not ORM objects: this runs on every request of a party
+        party = s.execute(_PARTY[column.key], {"value": value}).first()
         if party is None:
-            system_column = System.cert_sha256 if der is not None else System.token_hash
-            system = s.scalar(select(System).where(system_column == value))
+            system = s.execute(_SYSTEM[column.key], {"value": value}).first()
             if system is not None:
                 return Caller(None, Role(system.role), system.code, system.id)
             if der is not None:
@@ -102,12 +117,11 @@ def caller() -> Caller:
                                "to no party of a live session (its session may have been "
                                "deleted).")
             raise _unknown_token()
-        if party.role == "aanbieder" and s.scalar(select(ExchangeSession.id).where(
-                ExchangeSession.id == party.session_id,
-                ExchangeSession.system_id == party.session_id)) is not None:
+        if party.role == "aanbieder" and party.system_id == party.session_id:
             # the shared aanbieder of a session of several gemeenten: routed like a system
             return Caller(None, Role(party.role), party.code, party.session_id)
-        return Caller(party.session_id, Role(party.role), party.code)
+        return Caller(party.session_id, Role(party.role), party.code,
+                      today=party.today or date.today())
 
 
 def viewer() -> Caller | None:

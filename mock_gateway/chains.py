@@ -25,13 +25,21 @@ import json
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from harness.chain import ChainState
 from harness.validation import Verdict, intake
 
-from .db import ChainChange, ExchangeSession, Message
+from .db import ChainChange, ExchangeSession, Message, insert_row
 
+_MOVE = (update(ExchangeSession).where(ExchangeSession.id == bindparam("session"))
+         .values(chain_pos=bindparam("head")))
+_CHANGES = (select(ChainChange.receipt, Message.content)
+            .join(Message, Message.id == ChainChange.message_id)
+            .where(ChainChange.session_id == bindparam("id"),
+                   ChainChange.pos > bindparam("after"), ChainChange.pos <= bindparam("head"))
+            .order_by(ChainChange.pos))
 CACHED_SESSIONS = 256
 COMPACT_EVERY = 2000  # changes between snapshots
 
@@ -50,12 +58,8 @@ class ChainCache:
         if pos is None or not session.chain_from <= pos <= session.chain_pos:
             pos, state = session.chain_from, ChainState.from_json(session.chain_state)
         if pos < session.chain_pos:
-            rows = s.execute(
-                select(ChainChange.receipt, Message.content)
-                .join(Message, Message.id == ChainChange.message_id)
-                .where(ChainChange.session_id == session.id, ChainChange.pos > pos,
-                       ChainChange.pos <= session.chain_pos)
-                .order_by(ChainChange.pos))
+            rows = s.connection().execute(_CHANGES, {"id": session.id, "after": pos,
+                                                     "head": session.chain_pos})
             for receipt, content in rows:
                 state.apply(intake.parse(content, len(content)).root, json.loads(receipt))
                 self.replayed += 1
@@ -76,9 +80,12 @@ def record(s, session: ExchangeSession, state: ChainState, verdict: Verdict,
     taken = state.record(verdict)
     if not taken:
         return
-    session.chain_pos += 1
-    s.add(ChainChange(session_id=session.id, pos=session.chain_pos, message_id=message_id,
-                      receipt=json.dumps(taken, separators=(",", ":"))))
+    # Core statements, not the unit of work: this runs for most submissions
+    pos = session.chain_pos + 1
+    s.connection().execute(_MOVE, {"session": session.id, "head": pos})
+    set_committed_value(session, "chain_pos", pos)
+    insert_row(s, ChainChange(session_id=session.id, pos=pos, message_id=message_id,
+                              receipt=json.dumps(taken, separators=(",", ":"))))
     if session.chain_pos - session.chain_from >= COMPACT_EVERY:
         compact(s, session, state)
 
@@ -87,11 +94,14 @@ def compact(s, session: ExchangeSession, state: ChainState) -> None:
     """A new snapshot at the log's head, and the log before it gone: a cold process then
     replays at most COMPACT_EVERY changes. One rewrite of the whole state per COMPACT_EVERY
     changes; a process whose cached state is older than the snapshot rebuilds from it."""
-    session.chain_state = state.to_json()
-    session.chain_from = session.chain_pos
-    s.flush()
-    s.execute(delete(ChainChange).where(ChainChange.session_id == session.id,
-                                        ChainChange.pos <= session.chain_from))
+    snapshot, head = state.to_json(), session.chain_pos
+    # Core, like record: `session` may be a row read without the ORM (delivery)
+    s.connection().execute(update(ExchangeSession).where(ExchangeSession.id == session.id)
+                           .values(chain_state=snapshot, chain_from=head))
+    set_committed_value(session, "chain_state", snapshot)
+    set_committed_value(session, "chain_from", head)
+    s.connection().execute(delete(ChainChange).where(ChainChange.session_id == session.id,
+                                                     ChainChange.pos <= head))
 
 
 def reset(s, session: ExchangeSession) -> None:

@@ -26,7 +26,8 @@ def submit():
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the iWmo/iJw message itself as the "
                        "body with Content-Type: application/xml.")
     data, size, _ = read_body(ex.config.max_bytes)
-    who = route(who, counterparty(data, who.code) if data is not None else None)
+    if who.system_id is not None:  # a registered system: the session its message is for
+        who = route(who, counterparty(data, who.code) if data is not None else None)
     if data is None:
         outcome = delivery.journal_refusal(
             ex, who, None, size, "too_large",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from harness.answers import Keys, answered, keys, wanted
 
@@ -21,19 +21,29 @@ def _earlier(s, session_id: str, answer: Keys) -> list[Keys]:
     if need is None:
         return []
     names, identificatie = need
-    q = select(Message.id, Message.links).where(
-        Message.session_id == session_id, Message.status != "afgekeurd",
-        Message.duplicate_of.is_(None), Message.links.is_not(None),
-        Message.berichtsoort.in_(names))
+    values = {"session": session_id, "names": list(names)}
     if identificatie is not None:
-        q = q.where(Message.identificatie == identificatie)
+        q, values["identificatie"] = _BY_IDENTIFICATIE, identificatie
     else:  # a verzoek answer: what a ReferentieAanbieder's verzoek is depends only on the
         # messages that carry it (harness.answers._open_verzoeken), found by the index
         if not answer.referenties:
             return []
-        q = q.where(Message.id.in_(select(MessageRef.message_id).where(
-            MessageRef.session_id == session_id, MessageRef.referentie.in_(answer.referenties))))
-    return [Keys.from_json(links, ref=id_) for id_, links in s.execute(q.order_by(Message.seq))]
+        q, values["referenties"] = _BY_REFERENTIE, list(answer.referenties)
+    return [Keys.from_json(links, ref=id_) for id_, links in s.connection().execute(q, values)]
+
+
+# built once (building a statement costs more than running it): the delivered messages of
+# the session of these names, by identificatie or by ReferentieAanbieder
+_DELIVERED = select(Message.id, Message.links).where(
+    Message.session_id == bindparam("session"), Message.status != "afgekeurd",
+    Message.duplicate_of.is_(None), Message.links.is_not(None),
+    Message.berichtsoort.in_(bindparam("names", expanding=True)))
+_BY_IDENTIFICATIE = _DELIVERED.where(Message.identificatie == bindparam("identificatie")) \
+    .order_by(Message.seq)
+_BY_REFERENTIE = _DELIVERED.where(Message.id.in_(select(MessageRef.message_id).where(
+    MessageRef.session_id == bindparam("session"),
+    MessageRef.referentie.in_(bindparam("referenties", expanding=True))))) \
+    .order_by(Message.seq)
 
 
 def stamp(s, session: ExchangeSession, entry: Message, j: Judgement | None) -> None:

@@ -162,3 +162,36 @@ def test_judging_a_large_message_pauses_the_gc_and_restores_it(monkeypatch):
     for w in workers:
         w.join()
     assert inside[-2:] == [False, False] and gc.isenabled()
+
+
+def plain_path(el) -> str:
+    """An element's path the slow, obvious way: up to the root, at each step its siblings of
+    the same name listed, an index where there are several."""
+    steps = []
+    while el.getparent() is not None:
+        same = [c for c in el.getparent() if c.tag == el.tag]
+        steps.append(etree.QName(el).localname
+                     + (f"[{same.index(el) + 1}]" if len(same) > 1 else ""))
+        el = el.getparent()
+    return "/" + "/".join([etree.QName(el).localname, *reversed(steps)])
+
+
+def test_where_and_path_name_every_element_as_a_plain_walk_does():
+    """`where` keeps each element's path and counts siblings of a name with lxml; `path`
+    counts them with lxml too: both name every element as a plain walk does, in any order
+    asked (a parent named before or after its children), in a declaratie with 17 clients
+    (their parent named once) and repeated prestaties, and with a comment beside them (a
+    comment is no sibling of the same name)."""
+    rel_name = "iwmo-3.2"
+    rel = release(rel_name)
+    d = data(rel_name, "323", today=TODAY, seed=3, clienten=17, prestaties=2)
+    root = etree.fromstring(to_bytes(render(rel, "323", d)))
+    next(root.iter("{*}Prestatie")).addprevious(etree.Comment("x"))
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    for order in (elements, elements[::-1]):
+        m = Message(root, rel, rel.message("323"))
+        assert [m.where(el) for el in order] == [plain_path(el) for el in order]
+    assert [Message.path(el) for el in elements] == [plain_path(el) for el in elements]
+    paths = [plain_path(el) for el in elements]
+    assert "/Bericht/Declaratie/Clienten/Client[17]/Prestaties/Prestatie[2]" in paths
+    assert "/Bericht/Declaratie/Clienten/Client[1]/Bsn" in paths

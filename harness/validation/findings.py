@@ -83,7 +83,8 @@ class Verdict:
     def level(self) -> Level:
         if not self.findings:
             return Level.OK
-        return max((f.level for f in self.findings), key=lambda lv: lv.rank)
+        # the distinct levels first: a 323 may carry thousands of findings of one or two
+        return max({f.level for f in self.findings}, key=lambda lv: lv.rank)
 
     @property
     def accepted(self) -> bool:

@@ -131,6 +131,7 @@ class Message:
         self.root, self.release, self.definition = root, rel, definition
         self._kids: dict = {}
         self._steps: dict = {}  # parent -> {child: its path step}, for `where`
+        self._paths: dict = {}  # element -> its path, for `where`
 
     @classmethod
     def of(cls, root: etree._Element) -> "Message | None":
@@ -276,20 +277,23 @@ class Message:
         return {k: v for k, v in found.items() if v is not None}
 
     def where(self, el) -> str:
-        """`path(el)`, with each parent's children named once per message: a rule that finds
-        something on each of 25,000 prestaties names them in linear time."""
-        steps = []
-        while el is not None:
-            parent = el.getparent()
-            if parent is None:
-                steps.append(local(el))
-                break
+        """`path(el)`, with each parent's children named once per message and each element's
+        path kept: a rule that finds something on each of 25,000 prestaties names them in
+        linear time, and a finding below a named element costs one step."""
+        known = self._paths.get(el)
+        if known is not None:
+            return known
+        parent = el.getparent()
+        if parent is None:
+            path = "/" + local(el)
+        else:
             named = self._steps.get(parent)
             if named is None and len(parent) > MANY_CHILDREN:  # e.g. Clienten: named once
                 named = self._steps[parent] = _steps(parent)
-            steps.append(named[el] if named is not None else _step(parent, el))
-            el = parent
-        return "/" + "/".join(reversed(steps))
+            path = self.where(parent) + "/" + (
+                named[el] if named is not None else _step(parent, el))
+        self._paths[el] = path
+        return path
 
     @staticmethod
     def path(el) -> str:
@@ -307,9 +311,12 @@ MANY_CHILDREN = 16
 
 
 def _step(parent, el) -> str:
-    """The path step of `el` below `parent`: its local name, indexed where siblings share it."""
-    same = [c for c in parent if c.tag == el.tag]
-    return local(el) + (f"[{same.index(el) + 1}]" if len(same) > 1 else "")
+    """The path step of `el` below `parent`: its local name, indexed where siblings share it
+    (the siblings of its name found by lxml, without an object for each of the others)."""
+    before = sum(1 for _ in el.itersiblings(el.tag, preceding=True))
+    if before or next(el.itersiblings(el.tag), None) is not None:
+        return f"{local(el)}[{before + 1}]"
+    return local(el)
 
 
 def _steps(parent) -> dict:
