@@ -6,6 +6,7 @@ here (the whole of it: README, "Systems connect unchanged")."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,10 @@ from ketentest.run.sut import ACTIONS
 from .exchange_support import ADMIN, ROOT, running_server
 
 EXAMPLES = ROOT / "examples"
+# the aanbieder's certification suite over VSP: a sample of its rule cases in CI, every one
+# with KETENTEST_FULL_CERTIFICATION=1 (about a minute more)
+CERTIFICERING = ("@certificering-aanbieder" if os.environ.get("KETENTEST_FULL_CERTIFICATION")
+                 == "1" else "(@certificering-aanbieder and (@TR002 or @TR332 or @TR385))")
 
 
 def example(name: str):
@@ -75,13 +80,15 @@ def test_reference_aanbieder_over_vsp_rest_with_its_certificate(tmp_path):
         try:
             done, results = run(srv.url, ca, tmp_path, "aanbieder", "ecd",
                                 f"http://127.0.0.1:{server.server_port}/trigger",
-                                "@301-302 or @305-306 or @323-325 or @regio")
+                                "@301-302 or @305-306 or @323-325 or @regio or " + CERTIFICERING)
         finally:
             stop.set()
             server.shutdown()
         assert done.returncode == 0, done.stderr[-3000:] + str(aanbieder.errors[:3])
         assert list(results.values()).count("passed") >= 8, results
         assert "failed" not in results.values()
+        assert any(name.startswith("De aanbieder wijst een 301 af die regel") and v == "passed"
+                   for name, v in results.items()), results  # its certification cases
         assert results["Twee gemeenten van een regio wijzen toe aan één aanbieder, die bij "
                        "elk declareert"] == "passed"  # a regio: both gemeenten served
         entries = journal(srv.url, ca)
