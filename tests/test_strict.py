@@ -48,13 +48,19 @@ def test_reading_a_choice_rule_otherwise_is_a_warning_unless_strict(tmp_path):
     not reject a ToewijzingNummer used again is advised, not failed; --strict fails it."""
     tags = "@TR332 and @certificering"
     sut = FakeSut("aanbieder", faults={"302": _recode("9332", "0200")})
-    code, results = run_against(sut, tmp_path, tags, "--html", "c.html")
+    code, results = run_against(sut, tmp_path, tags, "--html", "c.html", "--cucumberjson",
+                                "c.json")
     assert code == 0, results
     assert results and all(status == "passed" for status, _ in results.values())
     warned = _warnings(tmp_path)
     assert warned and {w["rule"] for w in warned} == {"TR332"}
+    cucumber = json.loads((tmp_path / "c.json").read_text())
+    assert [w for f in cucumber for e in f["elements"] for w in e["warnings"]]
     assert {w["kind"] for w in warned} == {"keuze"}
     assert "<h2>Warnings</h2>" in (tmp_path / "c.html").read_text()
+    junit = etree.parse(str(tmp_path / "junit.xml"))  # CI servers show it too
+    shown = [p.get("value") for p in junit.iter("property") if p.get("name") == "warning"]
+    assert shown and all(v.startswith("TR332 (ketentest's reading of the rule)") for v in shown)
 
     strict = tmp_path / "strict"
     strict.mkdir()

@@ -1,12 +1,15 @@
 """Cucumber JSON (the format of cucumber-js / cucumber-jvm reporters): features with their
 scenarios, steps with status and duration in nanoseconds. Unlike pytest-bdd's own, every
 scenario is present; a step without a definition has status "undefined"; `rules` beside a
-scenario's tags lists the rule ids they name."""
+scenario's tags lists the rule ids they name, and `warnings` its advisory findings (which
+fail only a --strict run)."""
 from __future__ import annotations
 
 import json
 from collections import defaultdict
 from pathlib import Path
+
+from .record import warning_line
 
 
 def _slug(text: str) -> str:
@@ -34,6 +37,7 @@ def write_cucumber(recorder, options, path: Path) -> None:
                              "description": "",
                              "tags": [{"name": "@" + t, "line": r.line - 1} for t in r.tags],
                              "rules": r.rule_ids,
+                             "warnings": [warning_line(w) for w in r.warnings],
                              "steps": steps})
         doc.append({"id": _slug(name), "uri": uri, "keyword": "Functionaliteit", "name": name,
                     "description": description, "line": 1, "tags": [], "elements": elements})

@@ -1,12 +1,15 @@
 """JUnit XML (the Jenkins/GitLab flavour): a testsuite per feature, a testcase per scenario
 (classname = chain folder and feature), failures with the failing step's message, and a
-property `rule` per rule id the scenario's tags name."""
+property `rule` per rule id the scenario's tags name; a warning (an advisory finding that
+fails only a --strict run) as a property `warning` and in the case's system-out."""
 from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
 
 from lxml import etree
+
+from .record import warning_line
 
 
 def write_junit(recorder, options, path: Path) -> None:
@@ -35,5 +38,10 @@ def write_junit(recorder, options, path: Path) -> None:
             etree.SubElement(props, "property", name="tags", value=" ".join(r.tags))
             for rule in r.rule_ids:  # the rules it exercises, one property each
                 etree.SubElement(props, "property", name="rule", value=rule)
+            lines = [warning_line(w) for w in r.warnings]
+            for line in lines:
+                etree.SubElement(props, "property", name="warning", value=line)
+            if lines:  # where CI servers show a passing case's notes
+                etree.SubElement(case, "system-out").text = "\n".join(lines)
     Path(path).write_bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8",
                                           pretty_print=True))

@@ -15,6 +15,13 @@ from .. import __version__
 from .traceability import as_record, matrices
 
 
+def warning_line(w: dict) -> str:
+    """A warning of the run (a review remark kept as a dict) as one line: rule, kind, message,
+    what it says and the message's permalink."""
+    from ..run.review import Remark
+    return Remark(**w).line()
+
+
 def feature_files(paths) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
