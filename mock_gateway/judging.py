@@ -54,17 +54,12 @@ class Judgement:
         return self._header
 
     def as_json(self) -> str:
-        # Verdict.as_dict's fields without "file", each finding with its line; the level
-        # once (a 323 with 1,000 findings: each property would rank them all again)
-        v = self.verdict
-        level = v.level
-        codes = v.retourcodes if level not in (Level.OK, Level.XML, Level.XSD) else []
-        d = {"message": v.message, "release": v.release, "accepted": not v.findings,
-             "level": level.value, "retourcodes": codes,
-             "findings": [{"rule": f.rule, "retourcode": f.retourcode, "path": f.path,
-                           "text": f.text, "line": f.line} for f in v.findings],
-             "not_assessed": list(v.not_assessed),
-             "today": self.today.isoformat()}  # the session clock the rules judged with
+        """Verdict.as_dict without "file", each finding with its line, and the session date."""
+        d = self.verdict.as_dict()
+        del d["file"]
+        for f, finding in zip(d["findings"], self.verdict.findings):
+            f["line"] = finding.line
+        d["today"] = self.today.isoformat()  # the session clock the rules judged with
         return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date, datetime, timezone
 
+from harness.standard import registry
 from harness.standard.codes import AFGEWEZEN
 
 # while the harness waits on the system under test, the session's clock moves one werkdag
@@ -31,8 +32,9 @@ from harness.standard.codes import AFGEWEZEN
 # never late on a 3-werkdagen termijn, one keeping the harness waiting 40 s or more is
 DEFAULT_WERKDAG = 10.0
 ACK_WERKDAGEN = 3  # a delivered message is fetched within the retour termijn
-RETOUR = frozenset({"302", "306", "308", "316", "318", "320"})
-OWES_RETOUR = frozenset({"301", "305", "307", "315", "317", "319"})
+_MESSAGES = registry.release(registry.DEFAULT).messages  # the same codes in every release
+RETOUR = frozenset(m for m, d in _MESSAGES.items() if d.kind == "retour")
+OWES_RETOUR = frozenset(f"{int(m) - 1}" for m in RETOUR)  # the heen message each answers
 VOW_ACTS = frozenset({"305", "307", "317", "323"})  # what an aanbieder does on a toewijzing
 # the rules a message breaks when it goes beyond the toewijzingen the client has: no such
 # toewijzing (TR019, TR338, TR350, TR351), another product (TR339, TR340), outside its dates
@@ -292,7 +294,14 @@ def on_sent(keten, sent) -> list[str]:
     return redeclared(keten, keten.exchanged, only=sent)
 
 
-CHECKS = (unfetched, late, orphans, vow_findings, second_toewijzing, redeclared)
+# what the system did (checked first by Keten.final_check, before the rules its messages
+# broke by it), then how it kept the exchange's rhythm and answered
+DECISIONS = (vow_findings, second_toewijzing)
+CHECKS = (unfetched, late, orphans, redeclared)
+
+
+def decisions(keten, entries) -> list[str]:
+    return [f for check in DECISIONS for f in check(keten, entries)]
 
 
 def findings(keten, entries) -> list[str]:

@@ -347,7 +347,7 @@ class Keten:
         time.sleep(grace)  # a message sent just after the last one awaited
         self.refresh()
         entries = self._until_served()
-        found = behaviour.vow_findings(self, entries) + behaviour.second_toewijzing(self, entries)
+        found = behaviour.decisions(self, entries)
         if found:  # what it did, before the rules its message broke by it
             raise ChainFailure(found[0])
         for e in self.exchanged:

@@ -29,7 +29,7 @@ from harness.factories import to_bytes
 from harness.parties.base import Outgoing
 from harness.parties.read import read
 from harness.standard import registry
-from harness.standard.codes import VERWIJDERD
+from harness.standard.codes import AFGEWEZEN, VERWIJDERD
 from harness.validation import RULES, Level
 from harness.validation.retourcheck import compare
 from ..certificering import NOT_PLAYABLE
@@ -55,9 +55,8 @@ def keten_voor_regel(ketentest_run, regel: str, bericht: str) -> Keten:
     keten = ketentest_run.open(None, start=min([d for _, d in first.before] + [first.today]))
     receiver = rel.message(bericht).receiver
     if keten.sut == receiver and (regel, bericht) in NOT_PLAYABLE:
-        keten.facts.skipped = True
-        pytest.skip(f"a {receiver} under test cannot play {regel} on the {bericht}: "
-                    f"{NOT_PLAYABLE[regel, bericht]}")
+        _not_playable(keten, f"a {receiver} under test cannot play {regel} on the {bericht}: "
+                      f"{NOT_PLAYABLE[regel, bericht]}")
     keten.facts.breaker = breaker(regel, bericht, rel, gemeente=keten.codes["gemeente"],
                                      aanbieder=keten.codes["aanbieder"])
     for agent in keten.agents.values():
@@ -213,7 +212,7 @@ def _drive_301(keten: Keten, d: dict, rt: Retarget) -> None:
                 return False
             if e.code == "319":
                 a = e.data["Antwoord"]
-                if a["ReferentieAanbieder"] == ref and a["VerzoekAntwoord"] == "1":
+                if a["ReferentieAanbieder"] == ref and a["VerzoekAntwoord"] == AFGEWEZEN:
                     found["refused"] = e
                     return True
                 return False
