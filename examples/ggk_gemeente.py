@@ -180,8 +180,10 @@ class Gemeente:
                 day = {k: date.fromisoformat(facts[k]) if facts.get(k) else None
                        for k in ("ingangsdatum", "einddatum")}
                 volume = int(facts["volume"]) if facts.get("volume") else None
-                d.pending.append(d.party.toewijzing(d.today, facts["product"].split(), bsn=bsn,
-                                                    volume=volume, **day))
+                d.pending.append(d.party.toewijzing(
+                    d.today, facts["product"].split(), bsn=bsn, volume=volume,
+                    categorie=facts.get("categorie") or None,
+                    frequentie=facts.get("frequentie") or None, **day))
             elif action == "toewijzing-intrekken":
                 d.pending.append(d.party.intrekking(d.today, bsn, nummer))
             elif action == "toewijzing-verwijderen":

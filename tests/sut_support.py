@@ -160,7 +160,8 @@ class FakeSut:
                    for k in ("ingangsdatum", "einddatum")}
             return party.toewijzing(today, facts["product"].split(), bsn=bsn,
                                     volume=int(facts["volume"]) if facts.get("volume") else None,
-                                    **day)
+                                    categorie=facts.get("categorie") or None,
+                                    frequentie=facts.get("frequentie") or None, **day)
         nummer = int(facts["toewijzing"]) if facts.get("toewijzing") else None
         if action == "toewijzing-intrekken":
             return party.intrekking(today, bsn, nummer)

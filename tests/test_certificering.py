@@ -15,6 +15,7 @@ from lxml import etree
 
 from harness.breakers import BREAKERS, catalogue, receives
 from harness.breakers.catalogue import registered
+from harness.parties.gemeente import SimulatedGemeente
 from harness.standard import registry
 from harness.validation import RULES
 from ketentest.certificering import (FEATURES, NO_RETOUR, NOT_OVER_THE_EXCHANGE, must_enforce,
@@ -92,8 +93,8 @@ def test_the_self_test_passes_every_rule_case(tmp_path, rel):
     assert f"{rows} scenarios: {rows - skipped} passed, 0 failed, {skipped} skipped" \
         in done.stderr, done.stderr[-500:]
     # every rule with a case in its role's suite is proven (the certificate's traceability)
-    counts = {role: (sum(r.in_suite for r in must_enforce(rel, role)),
-                     len(must_enforce(rel, role))) for role in ("aanbieder", "gemeente")}
+    counts = {role: (sum(r.in_suite for r in must_enforce(rel, role)),) * 2
+              for role in ("aanbieder", "gemeente")}
     assert done.stderr.rstrip().splitlines()[-1] == "rules proven: aanbieder {}/{}, gemeente " \
         "{}/{}".format(*counts["aanbieder"], *counts["gemeente"])
     names = [e["name"] for f in json.loads((tmp_path / "c.json").read_text()) for e in
@@ -154,20 +155,72 @@ def test_a_correct_gemeente_plays_its_own_toewijzingen_through_its_triggers(tmp_
     """A cross-message case on a 305 or 323 needs the gemeente's own 301 first: asked through
     its trigger with the breaker's product, dates and volume, and the harness's start or
     declaratie names the ToewijzingNummer the gemeente gave; an in-message rule needs none.
-    TR374 cannot be played beside a gemeente under test (it chooses when it answers a
-    verzoek): skipped, saying why."""
-    sut = FakeSut("gemeente")
+    TR374 holds while the first verzoek is open: this gemeente decides on verzoeken after
+    three werkdagen, so it takes in the second first, and must reject it."""
+    sut = FakeSut("gemeente", party=DecidesLater)
     code, results = run_against(sut, tmp_path, "@certificering-gemeente and (@TR002 or @TR019 "
                                 "or @TR374 or @TR384)")
-    for rule, message in (("TR002", "305"), ("TR019", "305"), ("TR384", "323")):
+    for rule, message in (("TR002", "305"), ("TR019", "305"), ("TR384", "323"),
+                          ("TR374", "315"), ("TR374", "317")):
         status, why = results[f"De gemeente wijst een {message} af die regel {rule} breekt"]
         assert status == "passed", (rule, message, why)
-    status, why = results["De gemeente wijst een 315 af die regel TR374 breekt"]
-    assert status == "skipped" and "cannot play TR374" in why
     assert code == 0
     asked = [f for f in sut.received if f["action"] == "toewijzing"]
     assert asked and all(f["ingangsdatum"] and f["einddatum"] for f in asked)
     assert any(f["action"] == "toewijzing-verwijderen" for f in sut.received)  # TR384
+
+
+class DecidesLater(SimulatedGemeente):
+    """A gemeente that decides on a verzoek three werkdagen after it came in (its retour
+    message at once)."""
+
+    def _decide(self, beleid, stacks, today, referentie, grant):
+        return super()._decide(beleid, stacks, self.due(today, 3), referentie, grant)
+
+
+def test_a_gemeente_that_answers_the_first_verzoek_at_once_skips_tr374_saying_why(tmp_path):
+    """The reference gemeente answers a verzoek on the day (as it may): it closed the first
+    verzoek (its 301) before it took in the second, so in its chain the second breaks nothing;
+    the case is skipped naming its answer, no wrong failure for a quick gemeente."""
+    code, results = run_against(FakeSut("gemeente"), tmp_path,
+                                "@certificering-gemeente and @TR374")
+    for message in ("315", "317"):
+        status, why = results[f"De gemeente wijst een {message} af die regel TR374 breekt"]
+        assert status == "skipped" and "answered verzoek REF1" in why \
+            and "before it took in the breaking" in why, why
+    assert code == 0
+
+
+def test_a_gemeente_that_does_not_check_tr374_fails_its_case(tmp_path):
+    """The first verzoek still open when the second comes in, and the gemeente accepts the
+    second: the case fails naming TR374 and its code."""
+    sut = FakeSut("gemeente", party=DecidesLater, skips={"315": {"TR374"}})
+    code, results = run_against(sut, tmp_path, "@certificering-gemeente and @TR374 and @315-316")
+    status, why = results["De gemeente wijst een 315 af die regel TR374 breekt"]
+    assert code == 1 and status == "failed" and "TR374 (9374) on the 315" in why, why
+
+
+def test_a_gemeente_plays_a_budget_without_product_code_and_a_frequentie_through_its_facts(
+        tmp_path):
+    """TR373, TR412 and TR375 on the 317 need the gemeente's own Budget toewijzing by categorie
+    without a product code, or without any Product; TR322 on the 323 one with Frequentie 6
+    (per toewijzingsperiode): the trigger's facts `categorie` and `frequentie` ask for them, and
+    a gemeente that ignores them fails, naming what was asked."""
+    (tmp_path / "hears").mkdir(), (tmp_path / "deaf").mkdir()
+    sut = FakeSut("gemeente")
+    tags = "@certificering-gemeente and (@TR373 or @TR375 or @TR322)"
+    code, results = run_against(sut, tmp_path / "hears", tags)
+    assert {name: status for name, (status, _) in results.items()} == {
+        "De gemeente wijst een 317 af die regel TR373 breekt": "passed",
+        "De gemeente wijst een 317 af die regel TR375 breekt": "passed",
+        "De gemeente wijst een 323 af die regel TR322 breekt": "passed"}, results
+    asked = {(f["product"], f["categorie"], f["frequentie"]) for f in sut.received
+             if f["action"] == "toewijzing"}
+    assert asked == {("", "02", ""), ("", "geen", ""), ("02A01", "", "6")}
+    deaf = FakeSut("gemeente", deaf={"categorie", "frequentie"})
+    code, results = run_against(deaf, tmp_path / "deaf", "@certificering-gemeente and @TR322")
+    status, why = results["De gemeente wijst een 323 af die regel TR322 breekt"]
+    assert code == 1 and status == "failed" and "Frequentie 6" in why, why
 
 
 # --- deliberately faulty systems: each fails exactly the cases of what it gets wrong ---------
@@ -315,23 +368,25 @@ def test_a_gemeente_awarding_a_wrong_total_in_its_325_fails_where_it_awards(tmp_
     assert code == 1
 
 
-def test_a_case_no_system_under_test_can_play_is_counted_as_such():
-    """The rules whose every case is in NOT_PLAYABLE are "not playable" in a run certifying
-    that role (their cases skipped, saying why), "not run" in a self-test that left them out;
-    each has its reason, and its feature says so."""
+def test_a_case_no_system_under_test_can_play_is_counted_as_such(monkeypatch):
+    """A rule whose every case is in NOT_PLAYABLE (none is at present; a tester adds one with
+    its reason) is "not playable" in a run certifying that role (its cases skipped, saying
+    why), "not run" in a self-test that left it out; the reason reaches its feature and the
+    run record."""
     from types import SimpleNamespace
 
-    from ketentest.certificering import NOT_PLAYABLE
+    from ketentest import certificering
     from ketentest.reports.traceability import as_record, matrix
+    assert certificering.NOT_PLAYABLE == {}  # every case of the shipped suites plays
+    why = "de keten vraagt iets wat geen actie kan vragen"
+    monkeypatch.setitem(certificering.NOT_PLAYABLE, ("TR374", "315"), why)
+    monkeypatch.setitem(certificering.NOT_PLAYABLE, ("TR374", "317"), why)
     unplayable = {r.rule: r.unplayable for r in must_enforce(registry.DEFAULT, "gemeente")
                   if r.unplayable}
-    assert set(unplayable) == {"TR322", "TR373", "TR374", "TR375", "TR412"}
+    assert set(unplayable) == {"TR374"} and why in unplayable["TR374"]
     assert not [r for r in must_enforce(registry.DEFAULT, "aanbieder") if r.unplayable]
-    for (rule, message), why in NOT_PLAYABLE.items():
-        assert why in unplayable[rule]
-        feature = suites()[Path("certificering-gemeente") / f"{message}.feature"]
-        assert "Niet te spelen naast een gemeente onder test" in feature
-        assert f"  - {rule}: " in feature
+    text = certificering.feature("gemeente", "315")
+    assert "Niet te spelen naast een gemeente onder test" in text and f"  - TR374: {why}" in text
     skipped = SimpleNamespace(name="De gemeente wijst een 315 af die regel TR374 breekt",
                               status="skipped", rule_ids={"TR374"}, chain_tags=["@315-316"],
                               tags={"certificering-gemeente", "315-316", "TR374"})

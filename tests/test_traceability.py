@@ -11,13 +11,16 @@ from lxml import etree
 
 from harness.standard.registry import DEFAULT
 from ketentest.certificering import must_enforce
-from ketentest.reports.traceability import matrix, receivers
+from ketentest.reports.traceability import matrix, proven, receivers
 
 from .sut_support import FakeSut
 from .test_certificering import accept_everything
 from .test_run import TODAY, ketentest_run
 
-M = {role: len(must_enforce(DEFAULT, role)) for role in ("aanbieder", "gemeente")}
+# the rules each role can show it enforces; the others are listed as not exercisable
+M = {role: sum(r.in_suite for r in must_enforce(DEFAULT, role))
+     for role in ("aanbieder", "gemeente")}
+LISTED = {role: len(must_enforce(DEFAULT, role)) for role in ("aanbieder", "gemeente")}
 
 
 def _rows(html: str, role: str) -> dict[str, str]:
@@ -41,7 +44,8 @@ def test_a_subset_proves_its_rules_and_leaves_the_others_not_run(tmp_path):
     assert (f'<a href="#rules-aanbieder">aanbieder: 1 of {M["aanbieder"]} rules proven; '
             f'gemeente: 2 of {M["gemeente"]} rules proven</a>') in html  # under the verdict
     aanbieder, gemeente = _rows(html, "aanbieder"), _rows(html, "gemeente")
-    assert len(aanbieder) == M["aanbieder"] and len(gemeente) == M["gemeente"]
+    assert len(aanbieder) == LISTED["aanbieder"] and len(gemeente) == LISTED["gemeente"]
+    assert LISTED["aanbieder"] > M["aanbieder"]  # the 325's rules, TR056, TR378: listed only
     assert aanbieder["TR002"].rstrip().endswith("proven")
     assert "De aanbieder wijst een 301 af die regel TR002 breekt" in aanbieder["TR002"]
     assert "TR019" not in aanbieder  # the aanbieder receives no message TR019 judges
@@ -57,6 +61,8 @@ def test_a_subset_proves_its_rules_and_leaves_the_others_not_run(tmp_path):
     record = json.loads(re.search(r'id="run-record">(.*?)</script>', html, re.S)[1])
     trace = record["traceability"]
     assert (trace["aanbieder"]["proven"], trace["gemeente"]["proven"]) == (1, 2)
+    assert trace["aanbieder"]["rules"] + trace["aanbieder"]["not_exercisable"] == \
+        LISTED["aanbieder"] == len(trace["aanbieder"]["matrix"])
     tr019 = next(r for r in trace["gemeente"]["matrix"] if r["rule"] == "TR019")
     assert tr019["result"] == "proven" and len(tr019["scenarios"]) == 3
     assert {tuple(s["rules"]) for s in record["scenarios"]} == {("TR002",), ("TR019",)}
@@ -113,3 +119,8 @@ def test_a_failure_outweighs_a_pass_and_a_skip_is_not_run():
          _record(["TR063"], "skipped", "305-306")], DEFAULT, "gemeente")}
     assert rows["TR019"] == "failed" and rows["TR063"] == "not run"
     assert rows["TR056"] == "not exercisable" and rows["TR074"] == "not run"
+    # a chain scenario tagged with a rule the role cannot show (the 325's, at the aanbieder)
+    # proves the sender's part, not the receiver's: still not exercisable, and not counted
+    award = matrix([_record(["TR366"], "passed", "323-325")], DEFAULT, "aanbieder")
+    assert {r.rule: r.result for r in award}["TR366"] == "not exercisable"
+    assert proven(award) == (0, M["aanbieder"])

@@ -222,10 +222,14 @@ class SimulatedGemeente(Party):
     # ------------------------------------------------------------ actions on request
     def toewijzing(self, today: date, product: str | RegioProduct | list, bsn: str | None = None,
                    ingangsdatum: date | None = None, einddatum: date | None = None,
-                   volume: int | None = None, referentie: str | None = None) -> Outgoing:
+                   volume: int | None = None, referentie: str | None = None,
+                   categorie: str | None = None, frequentie: str | None = None) -> Outgoing:
         """A new toewijzing of `product` (a code of the profile, or a list of them: one 301
         for all) for client `bsn` (a new, fictitious client when None or unknown), honouring
-        the verzoek `referentie` (ReferentieAanbieder) if given; the 301 goes out today."""
+        the verzoek `referentie` (ReferentieAanbieder) if given; the 301 goes out today.
+        Without a product: a Budget (`volume`, in cents) for `categorie` with no product
+        code, or with no Product at all when `categorie` is "geen". `frequentie` replaces
+        the product's Frequentie (6: per toewijzingsperiode)."""
         if bsn is None or bsn not in self.clients:
             client = factory_data(self.release, "301", today=today)["Client"]
             client.pop("ToegewezenProducten")
@@ -235,12 +239,15 @@ class SimulatedGemeente(Party):
             bsn = client["Bsn"]
         ingang = ingangsdatum or today
         einde = einddatum or _month_end(ingang, 5)
+        if categorie and not product:  # a Budget without product code
+            element = None if categorie == "geen" else {"Categorie": categorie}
+            self._new(bsn, today, element, ingang, einde, None, volume or 1_200_000, referentie)
         for p in product if isinstance(product, list) else [product]:
             p = p if isinstance(p, RegioProduct) else self.profile.product(p)
             omvang = None
             if p.frequentie is not None:
                 omvang = {"Volume": volume or _DEFAULT_VOLUME[p.eenheid], "Eenheid": p.eenheid,
-                          "Frequentie": p.frequentie}
+                          "Frequentie": frequentie or p.frequentie}
             budget = None if omvang else (volume or 1_200_000)
             self._new(bsn, today, p.as_element(), ingang, einde, omvang, budget, referentie)
         return self._send_301(bsn, today)

@@ -175,7 +175,9 @@ def _traceability(found) -> str:
     for role, rows in found.items():
         n, m = proven(rows)
         tally = ", ".join(f"{sum(r.result == x for r in rows)} {x}"
-                          for x in ("failed", "not run", "not playable", "not exercisable"))
+                          for x in ("failed", "not run", "not playable")) + \
+            f"; listed, not counted: {sum(r.result == 'not exercisable' for r in rows)} " \
+            "not exercisable"
         body = []
         for r in rows:
             req = r.requirement
@@ -195,8 +197,8 @@ def _traceability(found) -> str:
     return ("<p>Every rule the certified role must enforce on the messages it receives (the "
             "catalogue of rule breakers): proven by a passed scenario tagged with the rule "
             "in which that role receives the message, failed, not run, not playable by a system "
-            "under test (why; they run with both parties simulated), or not exercisable "
-            "(why).</p>" + "".join(out))
+            "under test (why; they run with both parties simulated), or not exercisable: no "
+            "receiver can show it (why), listed and not counted in M.</p>" + "".join(out))
 
 
 def _warnings(records, strict: bool) -> str:

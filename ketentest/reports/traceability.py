@@ -9,8 +9,10 @@ outweighs a pass), read otherwise when its scenarios passed only with a warning 
 system reads the rule otherwise than ketentest chose to (a `keuze` rule: not proven, and a
 failure with --strict), not run when its scenarios were left out or skipped, not playable
 when a system under test cannot play any of its cases (`certificering.NOT_PLAYABLE`: they
-run with both parties simulated), and not exercisable when no scenario can exist (the reason
-is the suite's)."""
+run with both parties simulated), and not exercisable when the role's suite can have no case
+for it (the reason is the suite's: no retour message to carry the code, or the exchange or the
+schema refuses the message first). A rule not exercisable is listed, not counted: "N of M rules
+proven" counts the M rules the role can show it enforces."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,6 +56,8 @@ class Row:
 
 
 def _result(requirement: Requirement, scenarios, playing: bool = False) -> str:
+    if not requirement.in_suite:  # a chain scenario tagged with it proves the sender's part
+        return "not exercisable"
     statuses = {r.status for r in scenarios}
     if "failed" in statuses:
         return "failed"
@@ -63,9 +67,7 @@ def _result(requirement: Requirement, scenarios, playing: bool = False) -> str:
         return "read otherwise" if warned else "proven"
     if playing and requirement.unplayable:
         return "not playable"
-    if requirement.in_suite or scenarios:
-        return "not run"
-    return "not exercisable"
+    return "not run"
 
 
 def matrix(records, release: str, role: str, playing: bool = False) -> list[Row]:
@@ -84,8 +86,9 @@ def matrices(records, release: str, sut: str) -> dict[str, list[Row]]:
 
 
 def proven(rows: list[Row]) -> tuple[int, int]:
-    """(rules proven, rules the role must enforce)."""
-    return sum(r.result == "proven" for r in rows), len(rows)
+    """(rules proven, rules the role must enforce and can show it does)."""
+    return (sum(r.result == "proven" for r in rows),
+            sum(r.result != "not exercisable" for r in rows))
 
 
 def summary_line(found: dict[str, list[Row]]) -> str:
@@ -97,7 +100,8 @@ def summary_line(found: dict[str, list[Row]]) -> str:
 def as_record(found: dict[str, list[Row]]) -> dict:
     """The matrices as the run record keeps them."""
     return {role: {
-        "proven": proven(rows)[0], "rules": len(rows),
+        "proven": proven(rows)[0], "rules": proven(rows)[1],
+        "not_exercisable": sum(r.result == "not exercisable" for r in rows),
         "matrix": [{"rule": r.rule, "messages": list(r.requirement.messages),
                     "retourcodes": list(r.requirement.retourcodes), "result": r.result,
                     "reason": {"not exercisable": r.requirement.reason,

@@ -35,7 +35,10 @@ ACTIONS = {
     Action.KLOK: ("beide", "zet de datum van het systeem op {today}"),
     Action.TOEWIJZING: ("gemeente", "stuur een toewijzing (301) voor product {product} aan client "
                                "{bsn} (een nieuwe client als leeg), van {ingangsdatum} tot "
-                               "{einddatum}, volume {volume} (leeg: naar eigen keuze)"),
+                               "{einddatum}, volume {volume} (leeg: naar eigen keuze); "
+                               "zonder product: een budget voor categorie {categorie} zonder "
+                               "productcode (geen: zonder Product); frequentie {frequentie} "
+                               "(leeg: die van het product)"),
     Action.TOEWIJZING_INTREKKEN: ("gemeente", "trek toewijzing {toewijzing} van client {bsn} in "
                                          "(eerdere einddatum, 301)"),
     Action.TOEWIJZING_VERWIJDEREN: ("gemeente", "verwijder toewijzing {toewijzing} van client {bsn} "
@@ -84,7 +87,13 @@ COMMON_FACTS = {
 # volume, a period), and what the system under test sends is checked against them.
 FACT_MEANING = {
     "bsn": "the client's BSN (empty: a new client)",
-    "product": "product code(s), separated by spaces",
+    "product": "product code(s), separated by spaces (empty for a toewijzing without a "
+               "product code: see `categorie`)",
+    "categorie": "a toewijzing without a product code: a Budget (the `volume`, in cents) for "
+                 "this ProductCategorie; `geen`: a Budget with no Product at all (empty or "
+                 "absent: the product(s) in `product`)",
+    "frequentie": "the Frequentie of the toewijzing's Omvang, e.g. 6 for per "
+                  "toewijzingsperiode (empty or absent: the product's own)",
     "toewijzing": "the ToewijzingNummer acted on",
     "ingangsdatum": "the Ingangsdatum of the new toewijzing (YYYY-MM-DD; empty or absent: the "
                     "gemeente's own choice)",
@@ -106,7 +115,8 @@ FACT_MEANING = {
 FACTS: dict[Action, tuple[str, ...]] = {
     Action.SESSIE: (),
     Action.KLOK: (),
-    Action.TOEWIJZING: ("bsn", "product", "ingangsdatum", "einddatum", "volume"),
+    Action.TOEWIJZING: ("bsn", "product", "ingangsdatum", "einddatum", "volume", "categorie",
+                        "frequentie"),
     Action.TOEWIJZING_INTREKKEN: ("bsn", "toewijzing"),
     Action.TOEWIJZING_VERWIJDEREN: ("bsn", "toewijzing"),
     Action.TOEWIJZING_VERLENGEN: ("bsn", "toewijzing", "einddatum"),

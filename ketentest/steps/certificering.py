@@ -15,7 +15,7 @@ system under test can play (`certificering.NOT_PLAYABLE`) is skipped, saying why
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from lxml import etree
@@ -91,6 +91,41 @@ def _not_playable(keten: Keten, why: str) -> None:
     """Skip a case the chain the system under test made cannot carry, saying why."""
     keten.facts.skipped = True
     pytest.skip(why)
+
+
+# Rules whose case holds only while an earlier verzoek of the chain is open: TR374 ("in
+# behandeling totdat er ... gestuurd is": a 301 or a refusing 319 naming it). When a gemeente
+# under test answers the first verzoek is its own choice.
+OPEN_VERZOEK = {"TR374"}
+
+
+def _still_open(keten: Keten, case, answer) -> None:
+    """Skip the case, saying so, when the gemeente under test had closed the case's earlier
+    verzoek (a 301 naming it, or a 319 refusing it) before it took in the breaking one: in its
+    chain the breaking verzoek then breaks nothing. Taken in: acknowledged or pushed, or at the
+    latest when it answered it."""
+    refs = {el.text for xml, _ in case.before if _message(xml).id in ("315", "317")
+            for el in etree.fromstring(xml).iter("{*}ReferentieAanbieder")}
+    keten.refresh()
+    fresh = {e["id"]: e for session in keten.sessions
+             for e in keten.client.journal(session)}  # delivered_at as it is now
+    breaking = next(e for e in fresh.values() if e["identificatie"] == keten.facts.breaking)
+    taken = breaking["delivered_at"] or fresh[answer.id]["received_at"]
+    for e in keten.exchanged:
+        if e.sender != keten.sut or e.code not in ("301", "319") or e.refused:
+            continue
+        if e.code == "319":
+            a = e.data["Antwoord"]
+            closes = a["ReferentieAanbieder"] in refs and a["VerzoekAntwoord"] == AFGEWEZEN
+        else:
+            closes = any(p.get("ReferentieAanbieder") in refs for p in _products(e.data))
+        if closes and datetime.fromisoformat(e.entry["received_at"]) < \
+                datetime.fromisoformat(taken):
+            _not_playable(keten, f"the gemeente (system under test) answered verzoek "
+                          f"{', '.join(sorted(refs))} ({e.name}, {e.permalink}) before it took "
+                          f"in the breaking {case.message}: the first was no longer open, so "
+                          f"{RULES[case.rule].id} did not hold (played when the gemeente takes "
+                          "in the second verzoek before it answers the first)")
 
 
 @dataclass
@@ -243,12 +278,17 @@ def _drive_301(keten: Keten, d: dict, rt: Retarget) -> None:
         _not_playable(keten, "this case needs a 301 whose toewijzingen change earlier ones or "
                       "differ in their dates, which the action toewijzing cannot ask for")
     codes = [_regio_code(keten, p) for p in products]
+    if None in codes and len(products) > 1:
+        _not_playable(keten, "this case needs one 301 with a toewijzing without a product code "
+                      "beside others, which the action toewijzing cannot ask for")
     volumes = {_volume(p) for p in products}
+    frequenties = {(p.get("Omvang") or {}).get("Frequentie") for p in products}
     (ingang, einde), = dates
-    asked = {"product": " ".join(codes), "ingangsdatum": ingang, "einddatum": einde,
-             "volume": volumes.pop() if len(volumes) == 1 else None}
-    sent = keten.act(role, Action.TOEWIJZING, "301", None, bsn=bsn, product=asked["product"],
-                     ingangsdatum=ingang, einddatum=einde, volume=asked["volume"])
+    asked = {"product": " ".join(c for c in codes if c), "ingangsdatum": ingang,
+             "einddatum": einde, "volume": volumes.pop() if len(volumes) == 1 else None,
+             "categorie": _categorie(products) if None in codes else None,
+             "frequentie": frequenties.pop() if len(frequenties) == 1 else None}
+    sent = keten.act(role, Action.TOEWIJZING, "301", None, bsn=bsn, **asked)
     taken = set(rt.nummers.values())
     for p in products:
         q = next((q for q in _products(sent.data) if q.get("Product") == p.get("Product")
@@ -259,39 +299,44 @@ def _drive_301(keten: Keten, d: dict, rt: Retarget) -> None:
             raise ChainFailure(f"asked for a toewijzing {_show(want)}, the gemeente's 301 has "
                                f"{_show(got) if got else 'no new one of that product'} "
                                f"({sent.permalink})")
-        unit = [{k: v for k, v in (t.get("Omvang") or {}).items() if k != "Volume"}
-                for t in (p, q)]
-        if unit[0] != unit[1]:
-            _not_playable(keten, f"this case needs a toewijzing with Omvang {p['Omvang']}; the "
-                          f"regio's product {_code(p)} comes with {q['Omvang']}")
         rt.nummers[str(p["ToewijzingNummer"])] = str(q["ToewijzingNummer"])
         taken.add(str(q["ToewijzingNummer"]))
 
 
-def _regio_code(keten: Keten, p: dict) -> str:
+def _regio_code(keten: Keten, p: dict) -> str | None:
     """The code the action toewijzing names a breaker's product by: its own, or for a
-    budget by categorie the regio's product in euro's of that categorie."""
+    budget by categorie the regio's product in euro's of that categorie; None for a Budget
+    without a product code (asked through the fact `categorie`)."""
     product = p.get("Product") or {}
     if product.get("Code"):
         return product["Code"]
     for r in keten.profile.producten_van(keten.release):
         if product and r.as_element() == product and p.get("Budget") is not None:
             return r.code
-    _not_playable(keten, "this case needs a toewijzing "
-                  + (f"of a Budget for categorie {product['Categorie']}, which the regio's "
-                     "products do not give" if product else "without a product")
-                  + ": the action toewijzing names a product of the regio")
+    return None
+
+
+def _categorie(products: list[dict]) -> str:
+    """The fact `categorie` of a toewijzing without a product code: its ProductCategorie, or
+    `geen` when it names no Product at all."""
+    product = products[0].get("Product") or {}
+    return product.get("Categorie") or "geen"
 
 
 def _summary(t: dict, volume: bool) -> dict:
     return {"product": t.get("Product"), "ingangsdatum": t["Ingangsdatum"],
-            "einddatum": t.get("Einddatum"), **({"volume": _volume(t)} if volume else {})}
+            "einddatum": t.get("Einddatum"),
+            "frequentie": (t.get("Omvang") or {}).get("Frequentie"),
+            **({"volume": _volume(t)} if volume else {})}
 
 
 def _show(t: dict) -> str:
     product = t["product"] or {}
-    return (f"of product {product.get('Code') or 'categorie ' + str(product.get('Categorie'))} "
-            f"from {t['ingangsdatum']} to {t['einddatum']}"
+    named = (product.get("Code") and f"of product {product['Code']}"
+             or product.get("Categorie") and f"of a budget for categorie {product['Categorie']}"
+             or "of a budget without product")
+    return (f"{named} from {t['ingangsdatum']} to {t['einddatum']}"
+            + (f", Frequentie {t['frequentie']}" if t["frequentie"] else "")
             + (f", volume {t['volume']}" if "volume" in t else ""))
 
 
@@ -373,6 +418,8 @@ def retourcode_op_klasse(keten: Keten, role: str, code: str, rc: str, klasse: st
     keten.wait(match, "received", f"the {role} to receive a {code} answering the breaking "
                f"{case.message}", from_sut=keten.sut is not None and keten.sut != role)
     root, entry = found["root"], found["entry"]
+    if keten.sut != role and RULES[case.rule].id in OPEN_VERZOEK:
+        _still_open(keten, case, entry)
     fault = answer_fault(root, case.expected, rc, klasse)
     if fault:
         differs = [] if keten.strict else compare(case.judge(), root, case.today)

@@ -16,11 +16,6 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 315 verzoek om 
     lijst is geen partij van de sessie en wordt geweigerd (IB213/IB210, BRS02/BRS33) voordat de
     ontvanger het ziet
 
-  Niet te spelen naast een gemeente onder test (met --sut none wel):
-  - TR374: de regel vraagt een tweede verzoek terwijl het eerste nog open is; een gemeente die
-    het eerste meteen beantwoordt (zoals ze mag) heeft dan geen open verzoek meer, dus wat het
-    tweede breekt hangt af van haar moment
-
   Abstract Scenario: De gemeente wijst een 315 af die regel <regel> breekt
     Gegeven een keten voor regel "<regel>" op de 315
     Als de aanbieder een 315 stuurt die regel "<regel>" breekt

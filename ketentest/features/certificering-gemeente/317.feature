@@ -16,17 +16,6 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 317 verzoek om 
     lijst is geen partij van de sessie en wordt geweigerd (IB213/IB210, BRS02/BRS33) voordat de
     ontvanger het ziet
 
-  Niet te spelen naast een gemeente onder test (met --sut none wel):
-  - TR373: de keten begint met een toewijzing van een Budget voor een categorie zonder
-    productcode; de actie toewijzing noemt een product van de regio, en de regio heeft geen
-    budgetproduct in die categorie
-  - TR374: als op de 315: of het verzoek om toewijzing nog open is als het verzoek om wijziging
-    komt, kiest de gemeente zelf
-  - TR375: de keten begint met een toewijzing zonder product, die de actie toewijzing (een
-    product van de regio) niet kan vragen
-  - TR412: als TR373: een toewijzing van een Budget voor een categorie zonder productcode, die
-    de actie toewijzing niet kan vragen
-
   Abstract Scenario: De gemeente wijst een 317 af die regel <regel> breekt
     Gegeven een keten voor regel "<regel>" op de 317
     Als de aanbieder een 317 stuurt die regel "<regel>" breekt

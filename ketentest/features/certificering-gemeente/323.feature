@@ -21,10 +21,6 @@ Functionaliteit: Certificering van de gemeente: elke regel op de 323 declaratie
     lijst is geen partij van de sessie en wordt geweigerd (IB213/IB210, BRS02/BRS33) voordat de
     ontvanger het ziet
 
-  Niet te spelen naast een gemeente onder test (met --sut none wel):
-  - TR322: de keten begint met een toewijzing met een Omvang per toewijzingsperiode (Frequentie
-    6); de actie toewijzing vraagt een product van de regio met zijn eigen frequentie
-
   Abstract Scenario: De gemeente wijst een 323 af die regel <regel> breekt
     Gegeven een keten voor regel "<regel>" op de 323
     Als de aanbieder een 323 stuurt die regel "<regel>" breekt
