@@ -208,6 +208,17 @@ class Client:
         assert r.status_code == 201, r.text
         return SessionClient(self, r.json())
 
+    def free_gemeentecodes(self, n: int) -> list[str]:
+        """n CBS codes no live session holds: drawn by the exchange for throwaway sessions,
+        which are deleted (the other tests on this exchange hold random ones)."""
+        codes = []
+        for _ in range(n):
+            s = self.new_session()
+            codes.append(s.gemeente.code)
+            assert self.http.delete(f"{self.url}/api/sessions/{s.id}",
+                                    headers=self.admin).status_code == 204
+        return codes if len(set(codes)) == n else self.free_gemeentecodes(n)
+
 
 class SessionClient:
     def __init__(self, client: Client, created: dict):

@@ -105,14 +105,15 @@ def test_one_aanbieder_system_in_two_sessions_routed_by_the_counterparty(client,
 
 
 def test_a_gemeente_system_gets_its_push_url_and_code_in_every_session(client):
-    r = register(client, name="gemeente-systeem", role="gemeente", code="0014",
+    code, = client.free_gemeentecodes(1)
+    r = register(client, name="gemeente-systeem", role="gemeente", code=code,
                  push_url="https://gemeente.example/ggk")
     assert r.status_code == 201, r.text
     s = client.new_session(system="gemeente-systeem")
-    assert s.gemeente.code == "0014"
+    assert s.gemeente.code == code
     assert s.admin("GET", "").json()["ggk_url"] == "https://gemeente.example/ggk"
     token = r.json()["token"]
-    toewijzing = to_bytes(bericht(REL, "301", gemeente="0014", aanbieder=s.aanbieder.code))
+    toewijzing = to_bytes(bericht(REL, "301", gemeente=code, aanbieder=s.aanbieder.code))
     r = client.http.post(client.url + "/api/messages", data=toewijzing,
                          headers={"Authorization": f"Bearer {token}",
                                   "Content-Type": "application/xml"})
@@ -125,33 +126,35 @@ def test_a_regio_of_gemeenten_shares_one_aanbieder_system(client, sqlite_server)
     aanbieder system; each gemeente's journal and chain are its own, routing goes by the
     gemeente a message is addressed to, a gemeente outside the regio is BRS33."""
     token = register(client, name="ecd-regio", role="aanbieder", code="33330001").json()["token"]
+    first, second, third = codes = client.free_gemeentecodes(3)
     regio = {code: client.new_session(system="ecd-regio", regio="ommelanden",
                                       profile="regio-accepteert", gemeentecode=code)
-             for code in ("0037", "0047", "1966")}
+             for code in codes}
     assert {c: s.gemeente.code for c, s in regio.items()} == {c: c for c in regio}
     r = client.http.post(client.url + "/api/sessions", headers=client.admin,
-                         json={"system": "ecd-regio", "gemeentecode": "0037"})
+                         json={"system": "ecd-regio", "gemeentecode": first})
     assert r.status_code == 409 and r.json()["code"] == "CODE_IN_USE"
     r = client.http.post(client.url + "/api/sessions", headers=client.admin,
                          json={"gemeentecode": "9999"})
     assert r.status_code == 400
     listed = client.http.get(client.url + "/api/sessions", params={"regio": "ommelanden"},
                              headers=client.admin).json()["sessions"]
-    assert sorted(s["parties"][0]["code"] for s in listed) == ["0037", "0047", "1966"]
+    assert sorted(s["parties"][0]["code"] for s in listed) == sorted(codes)
     assert {s["regio"] for s in listed} == {"ommelanden"}
 
     for s in regio.values():
         assert s.submit(s.gemeente, s.build(REL, "301")).status_code == 202
     system = Vsp(sqlite_server.url, token)
     assert sorted(m["routeringgegevens"]["afzender"]["code"] for m in system.waiting()) == \
-        ["0037", "0047", "1966"]
-    for code in ("0047", "1966"):
+        sorted(codes)
+    for code in (second, third):
         start = to_bytes(bericht(REL, "305", gemeente=code, aanbieder="33330001"))
         assert system.push(metadata("33330001", code, "WMO305"), start).status_code == 204
     for code, s in regio.items():
         sent = [m["berichtsoort"] for m in s.journal() if m["sender"]["role"] == "aanbieder"]
-        assert sent == ([] if code == "0037" else ["WMO305"]), code
+        assert sent == ([] if code == first else ["WMO305"]), code
         assert [m["berichtsoort"] for m in s.box(s.gemeente)] == sent
-    outside = to_bytes(bericht(REL, "305", gemeente="0765", aanbieder="33330001"))
-    r = system.push(metadata("33330001", "0765", "WMO305"), outside)
+    other = next(c for c in ("0765", "0014") if c not in codes)  # outside the regio
+    outside = to_bytes(bericht(REL, "305", gemeente=other, aanbieder="33330001"))
+    r = system.push(metadata("33330001", other, "WMO305"), outside)
     assert r.status_code == 422 and r.json()["meldingen"][0]["code"] == "BRS33"
