@@ -22,11 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from lxml import etree
-
 from ..standard.codes import FILLERS, GEEN_OPMERKING, GOEDGEKEURD, TECHNISCHE_FOUT
 from . import RULES
-from .findings import Finding, Level, Verdict
+from .findings import Verdict
 from .message import Message, local
 from .retour import answer
 
@@ -41,19 +39,6 @@ class Afwijking:
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "text": self.text, "keuze": self.keuze}
-
-
-def rebuild(heen_xml: bytes, verdict: dict) -> Verdict:
-    """ketentest's verdict on a schema-valid heen message again, from its XML and the verdict's
-    JSON (as the exchange stores it): each finding back on the element its path names."""
-    root = etree.fromstring(heen_xml, etree.XMLParser(resolve_entities=False, no_network=True))
-    view = Message.of(root)
-    by_path = {Message.path(el): el for el in root.iter() if isinstance(el.tag, str)}
-    findings = [Finding(f["rule"], Level.XSLT if f.get("retourcode") == TECHNISCHE_FOUT
-                        else Level.RULES, f["path"], f.get("text", ""), f.get("retourcode"),
-                        element=by_path.get(f["path"], root))
-                for f in verdict.get("findings", [])]
-    return Verdict("heen", view.definition, view.release, findings, view=view)
 
 
 def _key(el) -> str:
@@ -192,7 +177,7 @@ def _bedrag(root, name: str) -> int | None:
 
 def compare(heen: Verdict, root, today: date | None = None) -> list[Afwijking]:
     """What is wrong with `root`, an answer to the heen message ketentest judged as `heen`
-    (a verdict holding its view: `judge`, or `rebuild` from the exchange's JSON)."""
+    (a verdict holding its view, as `judge` gives it)."""
     m = Message.of(root)
     msg = heen.definition
     is_325 = msg.id == "323"
