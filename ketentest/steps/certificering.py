@@ -293,8 +293,8 @@ def _drive_301(keten: Keten, d: dict, rt: Retarget) -> None:
     for p in products:
         q = next((q for q in _products(sent.data) if q.get("Product") == p.get("Product")
                   and str(q["ToewijzingNummer"]) not in taken), None)
-        want = _summary(p, asked["volume"] is not None)
-        got = q and _summary(q, asked["volume"] is not None)
+        want = _summary(p, asked)
+        got = q and _summary(q, asked)
         if got != want:
             raise ChainFailure(f"asked for a toewijzing {_show(want)}, the gemeente's 301 has "
                                f"{_show(got) if got else 'no new one of that product'} "
@@ -323,11 +323,13 @@ def _categorie(products: list[dict]) -> str:
     return product.get("Categorie") or "geen"
 
 
-def _summary(t: dict, volume: bool) -> dict:
+def _summary(t: dict, asked: dict) -> dict:
+    """What a toewijzing must match of what was asked (volume and frequentie when asked)."""
     return {"product": t.get("Product"), "ingangsdatum": t["Ingangsdatum"],
             "einddatum": t.get("Einddatum"),
-            "frequentie": (t.get("Omvang") or {}).get("Frequentie"),
-            **({"volume": _volume(t)} if volume else {})}
+            **({"frequentie": (t.get("Omvang") or {}).get("Frequentie")}
+               if asked["frequentie"] else {}),
+            **({"volume": _volume(t)} if asked["volume"] is not None else {})}
 
 
 def _show(t: dict) -> str:
@@ -336,7 +338,7 @@ def _show(t: dict) -> str:
              or product.get("Categorie") and f"of a budget for categorie {product['Categorie']}"
              or "of a budget without product")
     return (f"{named} from {t['ingangsdatum']} to {t['einddatum']}"
-            + (f", Frequentie {t['frequentie']}" if t["frequentie"] else "")
+            + (f", Frequentie {t['frequentie']}" if t.get("frequentie") else "")
             + (f", volume {t['volume']}" if "volume" in t else ""))
 
 
