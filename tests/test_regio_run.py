@@ -5,23 +5,14 @@ it receives from both gemeenten and its answers reach the one that sent."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
-
-from lxml import etree
 
 from ketentest.run.command import FEATURES
 
 from .sut_support import FakeSut
+from .test_run import TODAY, ketentest_run, run_sut
 
-TODAY = "2026-11-02"
 REGIO = FEATURES / "regio"
-
-
-def ketentest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ketentest", "run", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
 def per_gemeente(db: Path) -> dict[str, list[tuple]]:
@@ -51,29 +42,10 @@ def test_two_gemeenten_of_a_regio_each_keep_their_chain_with_both_simulated(tmp_
     assert len({m[1] for ms in chains.values() for m in ms if m[0] == "302"}) == 1
 
 
-def run_sut(sut: FakeSut, tmp_path: Path, *args: str, timeout: int = 10
-            ) -> tuple[int, dict, str]:
-    cmd = ["--sut", sut.role, "--today", TODAY, "--timeout", str(timeout), "--junitxml",
-           "junit.xml", "--database", "j.db", *args]
-    for trigger in sut.triggers():
-        cmd += ["--trigger", trigger]
-    try:
-        done = ketentest_run(*cmd, cwd=tmp_path)
-    finally:
-        sut.stop()
-    assert (tmp_path / "junit.xml").exists(), done.stderr[-3000:] + str(sut.errors[:3])
-    results = {}
-    for case in etree.parse(str(tmp_path / "junit.xml")).getroot().iter("testcase"):
-        failed = case.find("failure")
-        results[case.get("name")] = "skipped" if case.find("skipped") is not None else \
-            "passed" if failed is None else failed.get("message")
-    return done.returncode, results, done.stderr
-
-
 def test_an_aanbieder_under_test_serves_both_gemeenten_of_the_regio(tmp_path):
     sut = FakeSut("aanbieder")
-    code, results, stderr = run_sut(sut, tmp_path, str(REGIO))
-    assert code == 0, (results, stderr[-3000:], sut.errors[:3])
+    done, results = run_sut(sut, tmp_path, str(REGIO), "--database", "j.db")
+    assert done.returncode == 0, (results, done.stderr[-3000:], sut.errors[:3])
     chains = per_gemeente(tmp_path / "j.db")
     assert len(chains) == 2
     for (_, gemeente), messages in chains.items():
@@ -91,9 +63,9 @@ def test_an_aanbieder_answering_the_wrong_gemeente_fails(tmp_path):
     gemeente never gets its start."""
     sut = FakeSut("aanbieder")
     sut._dossier = lambda gemeente: next(iter(sut.dossiers.values()))  # one dossier for all
-    code, results, _ = run_sut(sut, tmp_path, str(REGIO), timeout=4)
-    assert code == 1
-    [why] = results.values()
+    done, results = run_sut(sut, tmp_path, str(REGIO), "--timeout", "4")
+    assert done.returncode == 1
+    [(_, why)] = results.values()
     assert "TR019" in why or "none came" in why, why
 
 
@@ -101,11 +73,10 @@ def test_run_in_regio_mode_plays_the_library_with_several_gemeenten(tmp_path):
     """--gemeenten 2: every scenario's session holds two gemeenten, the first acts; the idle
     second one is deleted after the scenario (its CBS code free again)."""
     sut = FakeSut("aanbieder")
-    code, results, stderr = run_sut(sut, tmp_path, "--gemeenten", "2", "--tags",
-                                    "@301-302 and not @certificering and not @TR332 "
-                                    "and not @TR379")
-    assert code == 0, (results, stderr[-3000:])
-    assert len(results) >= 3 and set(results.values()) == {"passed"}
+    done, results = run_sut(sut, tmp_path, "--gemeenten", "2", "--database", "j.db", "--tags",
+                            "@301-302 and not @certificering and not @TR332 and not @TR379")
+    assert done.returncode == 0, (results, done.stderr[-3000:])
+    assert len(results) >= 3 and {status for status, _ in results.values()} == {"passed"}
     with sqlite3.connect(tmp_path / "j.db") as c:
         leads = c.execute("select count(*) from sessions where lead_id = id").fetchone()[0]
         idle = c.execute("select count(*) from sessions where lead_id != id").fetchone()[0]

@@ -164,15 +164,15 @@ def test_steps_name_the_action_they_ask_of_a_system_under_test():
 
 
 # ---------------------------------------------------------------- systems under test
-def run_against(sut: FakeSut, tmp_path: Path, tags: str, *extra: str) -> tuple[int, dict]:
-    """`ketentest run` against the fake system; returns the exit code and each scenario's
-    (status, message) from the JUnit report."""
-    args = ["--sut", sut.role, "--tags", tags, "--today", TODAY, "--timeout", "10",
-            "--junitxml", "junit.xml", *extra]
+def run_sut(sut: FakeSut, tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """`ketentest run` against the fake system with its triggers (`args` after them: a later
+    --timeout wins); the finished run and each scenario's (status, message) from its JUnit
+    report."""
+    cmd = ["--sut", sut.role, "--today", TODAY, "--timeout", "10", "--junitxml", "junit.xml"]
     for trigger in sut.triggers():
-        args += ["--trigger", trigger]
+        cmd += ["--trigger", trigger]
     try:
-        done = ketentest_run(*args, cwd=tmp_path)
+        done = ketentest_run(*cmd, *args, cwd=tmp_path)
     finally:
         sut.stop()
     assert (tmp_path / "junit.xml").exists(), done.stderr[-3000:] + str(sut.errors[:3])
@@ -183,6 +183,13 @@ def run_against(sut: FakeSut, tmp_path: Path, tags: str, *extra: str) -> tuple[i
             outcome = case.find("skipped")
         results[case.get("name")] = ("passed", "") if outcome is None else (
             outcome.tag.replace("failure", "failed"), outcome.get("message"))
+    return done, results
+
+
+def run_against(sut: FakeSut, tmp_path: Path, tags: str, *extra: str) -> tuple[int, dict]:
+    """The scenarios of `tags` against the fake system: the exit code and each scenario's
+    (status, message)."""
+    done, results = run_sut(sut, tmp_path, "--tags", tags, *extra)
     return done.returncode, results
 
 
