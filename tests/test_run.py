@@ -164,7 +164,8 @@ def test_steps_name_the_action_they_ask_of_a_system_under_test():
 
 
 # ---------------------------------------------------------------- systems under test
-def run_sut(sut: FakeSut, tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+def run_sut(sut: FakeSut, tmp_path: Path,
+            *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     """`ketentest run` against the fake system with its triggers (`args` after them: a later
     --timeout wins); the finished run and each scenario's (status, message) from its JUnit
     report."""
