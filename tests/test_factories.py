@@ -2,7 +2,6 @@
 values, and let a test change any of them."""
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -386,11 +385,8 @@ def test_builds_differ_unless_seeded_the_same():
     assert data("ijw-3.2", "302", seed=4) == data("ijw-3.2", "302", seed=4)
 
 
-def test_a_323_with_10000_prestaties_builds_fast():
-    bericht("iwmo-3.2", "323")  # warm up: tables, plans, Faker's providers
-    start = time.perf_counter()
+def test_a_323_with_10000_prestaties_builds_and_is_accepted():
+    # how fast: benchmarks/bench_verdict.py builds up to 25,000 (no timed assertion here)
     xml = to_bytes(bericht("iwmo-3.2", "323", clienten=2500, prestaties=4))
-    elapsed = time.perf_counter() - start
     assert xml.count(b"<wmo323:Prestatie>") == 10_000
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
     assert judge(xml, context=Context(today=TODAY)).accepted

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import time
 import uuid
 
 import pytest
@@ -253,10 +252,8 @@ def test_hostile_xml_is_refused_without_expansion(parties):
     xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
            b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
            b"<a>&e;</a></soap:Body></soap:Envelope>")
-    for msg in (laughs, xxe):
-        start = time.perf_counter()
+    for msg in (laughs, xxe):  # refused at the DOCTYPE: nothing expanded, nothing read
         status, body = handle_soap(msg, parties, lambda env: pytest.fail("submitted"))
-        assert time.perf_counter() - start < 1
         assert status == 500 and b"RIN001" in body and b"DOCTYPE" in body
         assert b"lollol" not in body and b"root:" not in body
         assert fault_of(body).find("StUF:body/StUF:detailsXML", NS) is None  # not echoed

@@ -317,9 +317,12 @@ class Keten:
                                    f"The chain so far: {self.story()}")
             if self.sut_driver is not None:
                 self.sut_driver.waiting(self, what, deadline - time.monotonic())
-            if self.werkdag and time.monotonic() - started > (werkdagen + 1) * self.werkdag:
-                werkdagen += 1  # the system takes its time: so does the session's clock
-                self.set_today(self.profile.kalender.add_werkdagen(self.today, 1), paced=True)
+            behind = int((time.monotonic() - started) / self.werkdag) - werkdagen \
+                if self.werkdag else 0
+            if behind > 0:  # the system takes its time: so does the session's clock (all the
+                werkdagen += behind  # werkdagen it took, however slowly this loop came round)
+                self.set_today(self.profile.kalender.add_werkdagen(self.today, behind),
+                               paced=True)
             time.sleep(0.1)
 
     def checkpoint(self) -> None:
