@@ -233,6 +233,36 @@ def test_an_aanbieder_declaring_a_rejected_line_again_unchanged_fails_naming_it(
         and "rejected it with 0611" in error, error
 
 
+class KeepsWhatItRejects(SimulatedAanbieder):
+    """Answers a faulty 301 with the right codes, but files its toewijzingen all the same."""
+
+    def receive(self, xml, verdict, today):
+        out = super().receive(xml, verdict, today)
+        last = self.received()[-1] if self.inbox else None
+        if last is not None and last.id == "301" and not last.accepted:
+            self._toewijzing(last.data["Client"])
+        return out
+
+
+REJECTED = "Op een afgewezen toewijzing start de aanbieder niets"
+
+
+def test_an_aanbieder_starting_a_toewijzing_it_rejected_fails_naming_it(tmp_path):
+    """Its 302 rejected the toewijzing with 9379; its start then names it too. In the chain a
+    rejected class does not exist, so the start breaks TR019, and the failure says why: it
+    acts on what it rejected. A correct aanbieder starts only what it accepted."""
+    tags = "@301-302 and @TR379 and not @certificering"
+    (tmp_path / "correct").mkdir(), (tmp_path / "faulty").mkdir()
+    code, results = run_against(FakeSut("aanbieder"), tmp_path / "correct", tags)
+    assert code == 0 and results[REJECTED] == ("passed", ""), results
+    code, results = run_against(FakeSut("aanbieder", party=KeepsWhatItRejects),
+                                tmp_path / "faulty", tags)
+    assert code == 1 and failed(results) == {REJECTED}, results
+    status, error = results[REJECTED]
+    assert "sent a WMO305" in error and "which it rejected in its WMO302" in error \
+        and "TR019 (9019)" in error, error
+
+
 class EagerGemeente(SimulatedGemeente):
     """Honours every VOT product twice: two toewijzingen for one ReferentieAanbieder."""
 

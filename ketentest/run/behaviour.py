@@ -11,6 +11,10 @@ message (its berichtsoort, BerichtIdentificatie and permalink) and what the syst
   (copies its BerichtIdentificatie), a 325 names a 323 it received;
 - **a refused VOW changes nothing**: after a 319 refusing its VOW (VerzoekAntwoord 1), a
   message of the aanbieder for that client that breaks the rules acts on the refused VOW;
+- **what it rejected does not exist for it**: a later message naming a toewijzing the
+  aanbieder rejected in its 302 (a code on its class, above it or on the header) and never
+  accepted, or a 301 honouring a verzoek the gemeente rejected in its 316 or 318, breaks a
+  rule (the chain holds no rejected class): the finding says it acts on what it rejected;
 - **one toewijzing per VOT product**: a gemeente honours a VOT product (its
   ReferentieAanbieder) with one toewijzing; a second ToewijzingNummer for it is a finding;
 - **a rejected line is corrected**: a prestatie a 325 rejected is not declared again unchanged
@@ -24,8 +28,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date, datetime, timezone
 
+from lxml import etree
+
 from harness.standard import registry
-from harness.standard.codes import AFGEWEZEN
+from harness.standard.codes import AFGEWEZEN, FILLERS
+
+from .review import PARSER
 
 # while the harness waits on the system under test, the session's clock moves one werkdag
 # per this many seconds unless --werkdag says otherwise: a system answering within 30 s is
@@ -199,11 +207,63 @@ def _bsns(data: dict) -> set[str]:
     return {c.get("Bsn") for c in clients}
 
 
-def vow_findings(keten, entries) -> list[str]:
+# per retour message the system may send: the element naming what a class of it judged, and
+# the system's later messages that would act on it
+REJECTED_BY = {"302": ("ToewijzingNummer", frozenset({"305", "307", "317", "323"})),
+               "316": ("ReferentieAanbieder", frozenset({"301"})),
+               "318": ("ReferentieAanbieder", frozenset({"301"}))}
+
+
+def _judged(root, name: str) -> tuple[set[str], set[str]]:
+    """(rejected, accepted): the values of element `name` in a retour message, rejected when
+    the header, the class holding it or one above that carries a code other than 0200/0233."""
+    def codes(el) -> set[str]:
+        holder = el.find("{*}RetourCodes")
+        return set() if holder is None else {(c.text or "").strip() for c in holder} - FILLERS
+    whole = bool(codes(root.find("{*}Header")))
+    rejected, accepted = set(), set()
+    for el in root.iter(f"{{*}}{name}"):
+        klasse = el.getparent()
+        hit = whole or any(codes(k) for k in (klasse, *klasse.iterancestors()))
+        (rejected if hit else accepted).add(el.text)
+    return rejected, accepted
+
+
+def acting_on_rejected(keten, sent, entries) -> str | None:
+    """What a faulty message of the system under test did, when it names a toewijzing
+    (aanbieder) or verzoek (gemeente) its own retour message rejected before and none accepted:
+    it acts on what it rejected (in the chain that does not exist, so a rule breaks)."""
+    acts = {retour: name for retour, (name, codes) in REJECTED_BY.items() if sent.code in codes}
+    if not acts:
+        return None
+    session = sent.entry.get("session")  # a regio: numbers are per gemeente's chain
+    rejected, accepted = {}, set()
+    for e in entries:
+        if e.entry["seq"] >= sent.entry["seq"]:
+            break
+        if e.sender == keten.sut and not e.refused and e.code in acts \
+                and e.entry.get("session") == session:
+            no, yes = _judged(etree.fromstring(keten.client.xml(e.id), PARSER), acts[e.code])
+            rejected.update({(acts[e.code], v): e for v in no})
+            accepted.update((acts[e.code], v) for v in yes)
+    root = etree.fromstring(keten.client.xml(sent.id), PARSER)
+    for name in set(acts.values()):
+        for el in root.iter(f"{{*}}{name}"):
+            key = (name, el.text)
+            if key in rejected and key not in accepted:
+                return (f"it acts on {name} {el.text}, which it rejected in its "
+                        f"{_name(rejected[key])}: what it rejected does not exist for it")
+    return None
+
+
+def acting_findings(keten, entries) -> list[str]:
+    """The faulty messages of the system under test that act on a refused VOW or on what it
+    rejected itself, each with what it did and the rule it broke by it."""
     found = []
     for e in entries:
         if e.sender == keten.sut and e.fault():
-            why = acting_on_refused_vow(keten, e, entries)
+            why = acting_on_refused_vow(keten, e, entries) or \
+                acting_on_rejected(keten, e, entries)
             if why:
                 found.append(f"the {keten.sut} (system under test) sent the {_name(e)}: {why}; "
                              f"{e.fault()}")
@@ -296,7 +356,7 @@ def on_sent(keten, sent) -> list[str]:
 
 # what the system did (checked first by Keten.final_check, before the rules its messages
 # broke by it), then how it kept the exchange's rhythm and answered
-DECISIONS = (vow_findings, second_toewijzing)
+DECISIONS = (acting_findings, second_toewijzing)
 CHECKS = (unfetched, late, orphans, redeclared)
 
 

@@ -220,7 +220,8 @@ class Keten:
         if found:
             raise ChainFailure(found[0])
         if sent.fault():
-            why = behaviour.acting_on_refused_vow(self, sent, self.exchanged)
+            why = behaviour.acting_on_refused_vow(self, sent, self.exchanged) or \
+                behaviour.acting_on_rejected(self, sent, self.exchanged)
             raise ChainFailure(f"the {role} sent a {sent.name}, but "
                                + (f"{why}: " if why else "") + f"{sent.fault()}")
         return sent

@@ -42,3 +42,11 @@ Functionaliteit: Toewijzing (301) en retour toewijzing (302)
   Scenario: Een ReferentieAanbieder zonder verzoek wordt afgewezen
     Als de gemeente een toewijzing stuurt voor een product in uren met ReferentieAanbieder "ONBEKEND"
     Dan ontvangt de gemeente een 302 met retourcode "9379"
+
+  @301-302 @TR379 @9379
+  Scenario: Op een afgewezen toewijzing start de aanbieder niets
+    Gegeven de gemeente heeft een toewijzing gestuurd voor een product in uren
+    Als de gemeente een toewijzing stuurt voor een outputproduct met ReferentieAanbieder "ONBEKEND"
+    Dan ontvangt de gemeente een 302 met retourcode "9379"
+    Als de aanbieder de levering start
+    Dan ontvangt de aanbieder een 306 zonder retourcodes
