@@ -25,10 +25,8 @@ from .schemas import BuiltinSchemas
 
 # Judging a large declaratie allocates some 100,000 objects and no reference cycles; Python's
 # cyclic collector would walk them all again and again (measured: it doubles the rule time of
-# a 25,000-prestatie 323). It is paused while a large message is judged, across threads:
-# from a 323 of some 250 prestaties on (a 1,000-prestatie one is just under 1 MB, and the
-# collector's passes cost an exchange ~8 % of judging it).
-PAUSE_GC_FROM = 256 * 1024
+# a 25,000-prestatie 323). It is paused while a large message is judged, across threads.
+PAUSE_GC_FROM = 1024 * 1024
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = True
