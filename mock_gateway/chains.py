@@ -40,6 +40,7 @@ _CHANGES = (select(ChainChange.receipt, Message.content)
             .where(ChainChange.session_id == bindparam("id"),
                    ChainChange.pos > bindparam("after"), ChainChange.pos <= bindparam("head"))
             .order_by(ChainChange.pos))
+_SNAPSHOT = select(ExchangeSession.chain_state).where(ExchangeSession.id == bindparam("id"))
 CACHED_SESSIONS = 256
 COMPACT_EVERY = 2000  # changes between snapshots
 
@@ -52,11 +53,14 @@ class ChainCache:
         self.replayed = 0  # changes applied from the log (not judged): for tests and benchmarks
 
     def take(self, s, session: ExchangeSession) -> ChainState:
-        """The session's state at its log head. Call while holding the session's lock."""
+        """The session's state at its log head. Call while holding the session's lock.
+        The snapshot is read only when no cached state serves (`session` need not hold it:
+        it grows with the chain)."""
         with self._lock:
             pos, state = self._states.pop(session.id, (None, None))
         if pos is None or not session.chain_from <= pos <= session.chain_pos:
-            pos, state = session.chain_from, ChainState.from_json(session.chain_state)
+            snapshot = s.connection().scalar(_SNAPSHOT, {"id": session.id})
+            pos, state = session.chain_from, ChainState.from_json(snapshot)
         if pos < session.chain_pos:
             rows = s.connection().execute(_CHANGES, {"id": session.id, "after": pos,
                                                      "head": session.chain_pos})

@@ -106,8 +106,9 @@ _HEAD = select(
     select(func.max(Message.seq)).where(Message.session_id == _SESSION).scalar_subquery(),
     exists().where(Fault.session_id == _SESSION),
     exists().where(Freeze.session_id == _SESSION))
-_LOCKED = select(ExchangeSession.__table__).where(ExchangeSession.id == _SESSION) \
-    .with_for_update()
+# the session's row but its chain snapshot (chains.take reads that only when it needs it)
+_LOCKED = select(*(c for c in ExchangeSession.__table__.c if c.key != "chain_state")) \
+    .where(ExchangeSession.id == _SESSION).with_for_update()
 _DELIVERED = select(Message.id).where(Message.session_id == _SESSION,
                                       Message.dedup_key == bindparam("key"))
 

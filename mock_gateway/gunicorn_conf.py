@@ -27,3 +27,12 @@ keepalive = 5
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+def post_worker_init(worker):
+    """The app is built: what it holds (releases, schemas, rules, the ORM's mappers) lives as
+    long as the worker. Kept out of the collector's full passes, which otherwise walk it again
+    and again while a large declaratie is judged (a 1 MB 323 allocates ~100,000 objects)."""
+    import gc
+    gc.collect()
+    gc.freeze()

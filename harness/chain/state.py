@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import asdict, fields
+from operator import attrgetter
 
 from ..validation.findings import Level, Verdict
 from ..validation.message import Message, local
@@ -216,7 +217,7 @@ class ChainState:
             m.text(declaratie, "DeclaratiePeriode/Begindatum"),
             m.text(declaratie, "DeclaratiePeriode/Einddatum"), verwerkt)
         for i, r in enumerate(m.prestaties):  # the message's record, kept with its verdict
-            d.prestaties.append(Prestatie(**{f: getattr(r, f) for f in DECLARED},
+            d.prestaties.append(Prestatie(*_DECLARED(r),
                                           goedgekeurd=verwerkt and i not in rejected))
         self.declaraties[f"{d.identificatie}|{d.dagtekening}"] = d
         if not verwerkt:
@@ -298,6 +299,7 @@ class ChainState:
 
 
 DECLARED = [f.name for f in fields(Prestatie) if f.name not in ("goedgekeurd", "gecrediteerd")]
+_DECLARED = attrgetter(*DECLARED)  # a record's declared fields, in Prestatie's order
 RECORDERS = {"301": ChainState._toewijzing, "305": ChainState._start, "307": ChainState._stop,
              "315": ChainState._vot, "317": ChainState._vow, "319": ChainState._antwoord,
              "325": ChainState._declaratie_antwoord}

@@ -2,6 +2,7 @@
 element paths. Rules never see namespaces: the XSD level already pinned them."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cached_property
 from typing import NamedTuple
@@ -277,21 +278,26 @@ class Message:
         return {k: v for k, v in found.items() if v is not None}
 
     def where(self, el) -> str:
-        """`path(el)`, with each parent's children named once per message and each element's
-        path kept: a rule that finds something on each of 25,000 prestaties names them in
-        linear time, and a finding below a named element costs one step."""
+        """`path(el)`, in linear time however many findings a message has: each parent with
+        many children has them named once per message; the steps below the nearest such
+        ancestor (or the root) lxml names in one call (`getelementpath` indexes a step as
+        `path` does); each element's path is kept."""
         known = self._paths.get(el)
         if known is not None:
             return known
-        parent = el.getparent()
-        if parent is None:
+        top, parent = el, el.getparent()
+        while parent is not None and len(parent) <= MANY_CHILDREN and top not in self._paths:
+            top, parent = parent, parent.getparent()
+        if top is not el:
+            path = self.where(top) + "/" + _NAMESPACE.sub(
+                "", etree.ElementTree(top).getelementpath(el))
+        elif parent is None:
             path = "/" + local(el)
         else:
             named = self._steps.get(parent)
-            if named is None and len(parent) > MANY_CHILDREN:  # e.g. Clienten: named once
+            if named is None:  # e.g. Clienten: its children named once
                 named = self._steps[parent] = _steps(parent)
-            path = self.where(parent) + "/" + (
-                named[el] if named is not None else _step(parent, el))
+            path = self.where(parent) + "/" + named[el]
         self._paths[el] = path
         return path
 
@@ -308,6 +314,7 @@ class Message:
 
 
 MANY_CHILDREN = 16
+_NAMESPACE = re.compile(r"\{[^}]*\}")  # of an ElementPath step: {uri}Name[2]
 
 
 def _step(parent, el) -> str:
