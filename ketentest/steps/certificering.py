@@ -34,7 +34,7 @@ from harness.validation import RULES, Level
 from harness.validation.retourcheck import compare
 from ..certificering import NOT_PLAYABLE
 from ..run.actions import Action
-from ..run.keten import ChainFailure, Keten
+from ..run.keten import ChainFailure, Exchanged, Keten
 from ..run.review import Remark
 
 PARTY = r"(?P<role>gemeente|aanbieder)"
@@ -106,26 +106,32 @@ def _still_open(keten: Keten, case, answer) -> None:
     latest when it answered it."""
     refs = {el.text for xml, _ in case.before if _message(xml).id in ("315", "317")
             for el in etree.fromstring(xml).iter("{*}ReferentieAanbieder")}
-    keten.refresh()
-    fresh = {e["id"]: e for session in keten.sessions
-             for e in keten.client.journal(session)}  # delivered_at as it is now
-    breaking = next(e for e in fresh.values() if e["identificatie"] == keten.facts.breaking)
-    taken = breaking["delivered_at"] or fresh[answer.id]["received_at"]
-    for e in keten.exchanged:
-        if e.sender != keten.sut or e.code not in ("301", "319") or e.refused:
-            continue
-        if e.code == "319":
-            a = e.data["Antwoord"]
-            closes = a["ReferentieAanbieder"] in refs and a["VerzoekAntwoord"] == AFGEWEZEN
-        else:
-            closes = any(p.get("ReferentieAanbieder") in refs for p in _products(e.data))
-        if closes and datetime.fromisoformat(e.entry["received_at"]) < \
-                datetime.fromisoformat(taken):
+    fresh = [Exchanged(e, keten.client) for session in keten.sessions
+             for e in keten.client.journal(session)]  # delivered_at as it is now
+    stamps = {e.id: e.entry for e in fresh}
+    breaking = next(e.entry for e in fresh if e.entry["identificatie"] == keten.facts.breaking)
+    taken = datetime.fromisoformat(breaking["delivered_at"] or stamps[answer.id]["received_at"])
+    for e in fresh:
+        if e.sender == keten.sut and not e.refused and _closes(e, refs) \
+                and datetime.fromisoformat(e.entry["received_at"]) < taken:
             _not_playable(keten, f"the gemeente (system under test) answered verzoek "
                           f"{', '.join(sorted(refs))} ({e.name}, {e.permalink}) before it took "
                           f"in the breaking {case.message}: the first was no longer open, so "
                           f"{RULES[case.rule].id} did not hold (played when the gemeente takes "
                           "in the second verzoek before it answers the first)")
+
+
+def _closes(e, refs: set[str]) -> str | None:
+    """How a journal entry ends a verzoek of `refs` (its ReferentieAanbieder): "honoured" (a
+    301 naming it), "refused" (a 319 refusing it), else None ("in behandeling totdat er ...
+    gestuurd is")."""
+    if e.code == "319":
+        a = e.data["Antwoord"]
+        return "refused" if a["ReferentieAanbieder"] in refs \
+            and a["VerzoekAntwoord"] == AFGEWEZEN else None
+    if e.code == "301" and any(p.get("ReferentieAanbieder") in refs for p in _products(e.data)):
+        return "honoured"
+    return None
 
 
 @dataclass
@@ -243,15 +249,10 @@ def _drive_301(keten: Keten, d: dict, rt: Retarget) -> None:
         found = {}
 
         def answer(e):
-            if e.sender != role or e.code not in ("301", "319"):
-                return False
-            if e.code == "319":
-                a = e.data["Antwoord"]
-                if a["ReferentieAanbieder"] == ref and a["VerzoekAntwoord"] == AFGEWEZEN:
-                    found["refused"] = e
-                    return True
-                return False
-            return any(p.get("ReferentieAanbieder") == ref for p in _products(e.data))
+            how = _closes(e, {ref}) if e.sender == role else None
+            if how == "refused":
+                found["refused"] = e
+            return how is not None
         got = keten.wait(answer, "sent", f"the gemeente (system under test) to answer verzoek "
                          f"{ref}", from_sut=True)
         if "refused" in found:
