@@ -53,6 +53,34 @@ def bare_app():
     return app
 
 
+def xsd_app():
+    """The floor: a Flask endpoint that parses the body with lxml and validates it against its
+    message's XSD (ketentest's own, compiled once a message type), answering 202 or 400. No
+    exchange can refuse what the hubs refuse and do less than this for a message."""
+    from flask import Flask, jsonify, request
+    from lxml import etree
+
+    from harness.standard import identify
+    from harness.standard.xsd import compiled
+
+    app = Flask("xsd")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+    @app.post("/api/messages")
+    def receive():
+        root = etree.fromstring(request.get_data(), parser)
+        rel, msg = identify(etree.QName(root).namespace)
+        valid = compiled(rel, msg.id).validate(root)
+        return jsonify({"id": "x", "status": "aangeboden" if valid else "afgekeurd"}), \
+            202 if valid else 400
+
+    @app.get("/openapi.json")
+    def ready():
+        return jsonify({})
+
+    return app
+
+
 @contextmanager
 def database(server: str | None, sqlite: Path):
     """A fresh, empty database for one exchange: a SQLite file, or on the PostgreSQL server

@@ -1,6 +1,8 @@
 """Benchmark: does the exchange's cost per message stay flat as chains grow and sessions
 multiply? Every figure is a ratio against a bare Flask endpoint (that only reads the body)
-under the same gunicorn configuration, in the same run.
+under the same gunicorn configuration, in the same run; beside it the floor: an endpoint that
+only parses the body with lxml and validates it against its XSD (bench_exchange.xsd_app), the
+least any exchange that refuses what the hubs refuse must do for a message.
 
 Loads (each from C concurrent clients, default 8; gunicorn with 2 workers):
   301s      one session, N 4 KB WMO301s (each a new toewijzing: the chain grows)
@@ -163,6 +165,16 @@ def run_class(klass: str, args, tmp: Path, log) -> dict:
         bare["1 MB"] = measured(proc, lambda: load(url, "-", large, args.clients))
     finally:
         stop(proc)
+    floor = {}
+    proc, url = start("bench_exchange:xsd_app()", klass, {**env, **path(ROOT)}, log,
+                      args.workers)
+    try:
+        load(url, "-", small[:16], args.clients)
+        floor["4 KB"] = measured(proc, lambda: load(url, "-", small[16:], args.clients))
+        floor["1 MB"] = measured(proc, lambda: load(url, "-", large, args.clients))
+        assert all(r["statuses"] == [202] for r in floor.values()), floor
+    finally:
+        stop(proc)
     rows = {}
     roots = {"": ROOT, **({"before: ": Path(args.baseline)} if args.baseline else {})}
     for label, root in roots.items():
@@ -175,7 +187,7 @@ def run_class(klass: str, args, tmp: Path, log) -> dict:
                              exchange_loads(Exchange(url, proc), args, counts, bare).items()})
             finally:
                 stop(proc)
-    return {"bare": bare, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
+    return {"bare": bare, "floor": floor, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
 
 
 def exchange_loads(ex: Exchange, args, counts: Counts, bare: dict) -> dict:
@@ -260,20 +272,24 @@ def main() -> int:
     backend = "PostgreSQL" if (args.database or "").startswith("postgres") \
         else "SQLite (WAL, synchronous=FULL)"
     print(f"gunicorn -w {args.workers}, {args.clients} clients, exchange on {backend}\n")
-    print("| worker class | load | bare Flask msg/s | exchange msg/s | ratio | p50 | p99 "
-          "| verdicts / chain checks per submission | server CPU per msg: bare / exchange |")
-    print("|---|---|---:|---:|---:|---:|---:|---|---|")
+    print("| worker class | load | bare Flask msg/s | parse + XSD msg/s (ratio) "
+          "| exchange msg/s | ratio | p50 | p99 | verdicts / chain checks per submission "
+          "| server CPU per msg: bare / parse + XSD / exchange |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
     for klass, res in results.items():
         for name, r in res["rows"].items():
             if "first_p50_ms" in r:
-                print(f"| {klass} | {name} | | | {r['ratio']:.2f}x | "
+                print(f"| {klass} | {name} | | | | {r['ratio']:.2f}x | "
                       f"{r['first_p50_ms']:.1f} ms -> {r['late_p50_ms']:.1f} ms | | |")
                 continue
-            bare = res["bare"]["1 MB" if "323" in name else "4 KB"]
+            size = "1 MB" if "323" in name else "4 KB"
+            bare, floor = res["bare"][size], res["floor"][size]
             v = r["verdicts"]
-            print(f"| {klass} | {name} | {bare['per_second']:.0f} | {r['per_second']:.1f} | "
-                  f"{100 * r['ratio']:.0f}% | {r['p50_ms']:.0f} ms | {r['p99_ms']:.0f} ms | "
-                  f"{v[0]:.2f} / {v[1]:.2f} | {bare['cpu_ms']:.1f} / {r['cpu_ms']:.1f} ms |")
+            print(f"| {klass} | {name} | {bare['per_second']:.0f} | {floor['per_second']:.0f} "
+                  f"({100 * floor['per_second'] / bare['per_second']:.0f}%) | "
+                  f"{r['per_second']:.1f} | {100 * r['ratio']:.0f}% | {r['p50_ms']:.0f} ms | "
+                  f"{r['p99_ms']:.0f} ms | {v[0]:.2f} / {v[1]:.2f} | {bare['cpu_ms']:.1f} / "
+                  f"{floor['cpu_ms']:.1f} / {r['cpu_ms']:.1f} ms |")
             ok = ok and r["statuses"] == [202] and r["verdicts"] == (1.0, 1.0)
     for klass, res in results.items():
         print(f"\n{klass}: the clients (requests, in this process) used "

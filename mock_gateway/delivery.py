@@ -292,8 +292,9 @@ def submit(ex: Exchange, who: Caller, data: bytes, *, envelope: Envelope | None 
     entry (VSP: conversatie_id, vsp)."""
     entry_id = uuid.uuid4().hex
     try:
-        outcome = _submit(ex, who, data, entry_id, prejudged or prejudge(ex, who, data),
-                          envelope, columns or {})
+        with ex.judging:
+            outcome = _submit(ex, who, data, entry_id, prejudged or prejudge(ex, who, data),
+                              envelope, columns or {})
     except IntegrityError:
         # Only a race on the unique identification gets here (the session lock makes it rare).
         return journal_refusal(ex, who, data, len(data), "duplicate",

@@ -130,7 +130,8 @@ def push():
     if meldingen:
         return _refuse(who, meldingen,
                        id=_record(ex, who, payload, len(payload), meldingen[0], meta))
-    pre = delivery.prejudge(ex, who, payload)
+    with ex.judging:
+        pre = delivery.prejudge(ex, who, payload)
     if pre is None:
         raise ApiError(401, "UNAUTHORIZED", "The session of these credentials was deleted.")
     j = pre.judgement

@@ -4,6 +4,8 @@ database, each with its own cache) judge against the same chain; a session migra
 schema before the log keeps its state; a submission is judged once, also under concurrency."""
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -126,6 +128,34 @@ def test_each_submission_is_judged_once_under_concurrency(database, monkeypatch)
     assert statuses == [202] * 24
     assert calls == {"prepared": 24, "chained": 24}
     assert findings(c, a, submit(c, a, start(g, a, 2023))) == []
+
+
+def test_a_process_judges_one_submission_at_a_time(database, monkeypatch):
+    """8 threads of one process submitting at once: the judging never overlaps (threads wait
+    on slow clients and the database; judging is CPU-bound, and several threads judging at
+    once only contend for the interpreter lock: README "At scale")."""
+    app = create_app(Config(database=database, admin_token="adm"))
+    sid, g, a = new_session(app.test_client())
+    guard, inside, most = threading.Lock(), [0], [0]
+
+    def watched(fn):
+        def wrapper(*args, **kwargs):
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            try:
+                time.sleep(0.005)  # room for another thread to come in, if it may
+                return fn(*args, **kwargs)
+            finally:
+                with guard:
+                    inside[0] -= 1
+        return wrapper
+    monkeypatch.setattr(delivery, "prepare_submission", watched(delivery.prepare_submission))
+    bodies = [toewijzing(g, a, 3000 + i) for i in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda b: submit(app.test_client(), g, b).status_code, bodies))
+    assert statuses == [202] * 16
+    assert most[0] == 1
 
 
 def _old_database(url: str) -> None:
