@@ -21,10 +21,12 @@ class Exchange:
     pusher: Any = None  # push.Pusher: delivers to gemeente endpoints (set by create_app)
     ca: Any = None  # tlsca.TestCA: issues the parties' client certificates (with tls_dir)
     chains: Any = None  # chains.ChainCache: this process's decoded chain states (create_app)
-    # One submission judged and stored at a time in this process. Threads are there to wait on
-    # slow clients and on the database; judging is CPU-bound, and several threads judging at
-    # once only contend for the interpreter lock (README "At scale": ~30 % more CPU a message).
-    judging: threading.Lock = field(default_factory=threading.Lock)
+    # One verdict made at a time in this process. Threads are there to wait on slow clients
+    # and on the database; judging is CPU-bound, and several threads judging at once only
+    # contend for the interpreter lock (README "At scale": ~30 % more CPU a message). Where the
+    # database takes one write at a time anyway (SQLite), the whole submission holds it.
+    judging: threading.RLock = field(default_factory=threading.RLock)
+    writes_one_at_a_time: bool = False
 
 
 def exchange() -> Exchange:

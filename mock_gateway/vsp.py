@@ -130,8 +130,7 @@ def push():
     if meldingen:
         return _refuse(who, meldingen,
                        id=_record(ex, who, payload, len(payload), meldingen[0], meta))
-    with ex.judging:
-        pre = delivery.prejudge(ex, who, payload)
+    pre = delivery.prejudge(ex, who, payload)
     if pre is None:
         raise ApiError(401, "UNAUTHORIZED", "The session of these credentials was deleted.")
     j = pre.judgement
