@@ -5,10 +5,12 @@
 Threaded workers (gthread): a client that is slow to send its headers or its body holds one
 thread, not a whole worker, and a connection that sends nothing waits in the worker's poller
 instead of a thread; the other threads go on serving (tests/test_exchange_serving.py).
-Measured against sync workers on the same cores (benchmarks/bench_exchange_scale.py, README
-"At scale"), the two serve about as many messages per second; threads cost more CPU per
-message (they share one interpreter lock), but sync workers let two slow clients stop the
-exchange. Put a buffering reverse proxy in front in production (README, "Running it").
+Inside a worker one verdict is made at a time (mock_gateway/runtime.py, `Exchange.judging`):
+threads wait on clients and the database, and do not contend for the interpreter lock while
+judging. Measured against sync workers on the same cores (benchmarks/bench_exchange_scale.py,
+README "At scale"), the two serve about as many messages per second, but sync workers let two
+slow clients stop the exchange. Eight threads, not four: four stalled connections could then
+fill one worker. Put a buffering reverse proxy in front in production (README, "Running it").
 
 Every value can be set from the environment (KETENTEST_BIND, KETENTEST_WORKERS,
 KETENTEST_THREADS) or overridden on gunicorn's command line.
