@@ -157,25 +157,19 @@ def run_class(klass: str, args, tmp: Path, log) -> dict:
 
     small = toewijzingen(args.n301 + 16, "0363", "12345678")
     large = declaraties(args.n323 + 2, "0363", "12345678", args.clienten)
-    bare = {}
-    proc, url = start("bench_exchange:bare_app()", klass, {**env, **path(ROOT)}, log,
-                      args.workers)
-    try:
-        load(url, "-", small[:16], args.clients)
-        bare["4 KB"] = measured(proc, lambda: load(url, "-", small[16:], args.clients))
-        bare["1 MB"] = measured(proc, lambda: load(url, "-", large, args.clients))
-    finally:
-        stop(proc)
-    floor = {}
-    proc, url = start("bench_exchange:xsd_app()", klass, {**env, **path(ROOT)}, log,
-                      args.workers)
-    try:
-        load(url, "-", small[:16], args.clients)
-        floor["4 KB"] = measured(proc, lambda: load(url, "-", small[16:], args.clients))
-        floor["1 MB"] = measured(proc, lambda: load(url, "-", large, args.clients))
-        assert all(r["statuses"] == [202] for r in floor.values()), floor
-    finally:
-        stop(proc)
+
+    def reference(app_spec: str) -> dict:
+        """The 4 KB and 1 MB loads against a reference endpoint (bare Flask, the floor)."""
+        proc, url = start(app_spec, klass, {**env, **path(ROOT)}, log, args.workers)
+        try:
+            load(url, "-", small[:16], args.clients)
+            out = {"4 KB": measured(proc, lambda: load(url, "-", small[16:], args.clients)),
+                   "1 MB": measured(proc, lambda: load(url, "-", large, args.clients))}
+        finally:
+            stop(proc)
+        assert all(r["statuses"] == [202] for r in out.values()), (app_spec, out)
+        return out
+    bare, floor = reference("bench_exchange:bare_app()"), reference("bench_exchange:xsd_app()")
     rows = {}
     roots = {"": ROOT, **({"before: ": Path(args.baseline)} if args.baseline else {})}
     for label, root in roots.items():
@@ -188,7 +182,8 @@ def run_class(klass: str, args, tmp: Path, log) -> dict:
                              exchange_loads(Exchange(url, proc), args, counts, bare).items()})
             finally:
                 stop(proc)
-    return {"bare": bare, "floor": floor, "rows": rows, "size_301": len(small[0]), "size_323": len(large[0])}
+    return {"bare": bare, "floor": floor, "rows": rows, "size_301": len(small[0]),
+            "size_323": len(large[0])}
 
 
 def exchange_loads(ex: Exchange, args, counts: Counts, bare: dict) -> dict:

@@ -239,4 +239,5 @@ def test_scale_benchmark_runs_with_tiny_numbers(tmp_path):
     for res in results.values():
         loads = [r for r in res["rows"].values() if "verdicts" in r]
         assert len(loads) == 3 and all(r["verdicts"] == [1.0, 1.0] for r in loads)
-        assert "12th message vs the first" in res["rows"]
+        assert "cpu_ratio" in res["rows"]["12th message vs the first"]
+        assert res["floor"]["4 KB"]["statuses"] == [202]  # the parse + XSD floor accepts them
