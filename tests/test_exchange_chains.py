@@ -1,7 +1,8 @@
 """The sessions' chain states on the exchange (mock_gateway.chains): a snapshot plus a log of
 changes, cached per process by log position. Several processes (here: several apps on one
 database, each with its own cache) judge against the same chain; a session migrated from the
-schema before the log keeps its state; a submission is judged once, also under concurrency."""
+schema before the log keeps its state; a submission is judged once, also under concurrency,
+and a process judges one submission at a time."""
 from __future__ import annotations
 
 import threading
