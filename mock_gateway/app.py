@@ -70,8 +70,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     app = Flask(__name__)
     app.json.sort_keys = False
-    ex = Exchange(config, engine, engine_w, admin_hash,
-                  writes_one_at_a_time=engine.dialect.name == "sqlite")
+    ex = Exchange(config, engine, engine_w, admin_hash)
     ex.pusher = Pusher(ex)
     if config.tls_dir:
         ex.ca = TestCA.ensure(config.tls_dir)

@@ -26,7 +26,10 @@ class Exchange:
     # contend for the interpreter lock (README "At scale": ~30 % more CPU a message). Where the
     # database takes one write at a time anyway (SQLite), the whole submission holds it.
     judging: threading.RLock = field(default_factory=threading.RLock)
-    writes_one_at_a_time: bool = False
+
+    @property
+    def writes_one_at_a_time(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
 
 def exchange() -> Exchange:

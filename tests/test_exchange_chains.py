@@ -136,7 +136,7 @@ def test_a_process_judges_one_submission_at_a_time(database, monkeypatch):
     on slow clients and the database; judging is CPU-bound, and several threads judging at
     once only contend for the interpreter lock: README "At scale")."""
     app = create_app(Config(database=database, admin_token="adm"))
-    sid, g, a = new_session(app.test_client())
+    _, g, a = new_session(app.test_client())
     guard, inside, most = threading.Lock(), [0], [0]
 
     def watched(fn):

@@ -20,8 +20,15 @@ from ketentest.steps.listing import actions, step_functions, step_listing
 from .sut_support import FakeSut, set_text
 
 TODAY = "2026-11-02"  # a Monday; every scenario starts here
-SCENARIOS = sum(path.read_text(encoding="utf-8").count("\n  Scenario:")
-                for path in FEATURES.glob("*/*.feature"))
+
+
+def scenarios(pattern: str = "*/*.feature") -> int:
+    """How many scenarios the library's feature files matching `pattern` hold."""
+    return sum(path.read_text(encoding="utf-8").count("\n  Scenario:")
+               for path in FEATURES.glob(pattern))
+
+
+SCENARIOS = scenarios()
 
 
 def ketentest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -34,7 +34,7 @@ from harness.validation import RULES, Level
 from harness.validation.retourcheck import compare
 from ..certificering import NOT_PLAYABLE
 from ..run.actions import Action
-from ..run.keten import ChainFailure, Exchanged, Keten
+from ..run.keten import ChainFailure, Keten
 from ..run.review import Remark
 
 PARTY = r"(?P<role>gemeente|aanbieder)"
@@ -106,12 +106,12 @@ def _still_open(keten: Keten, case, answer) -> None:
     latest when it answered it."""
     refs = {el.text for xml, _ in case.before if _message(xml).id in ("315", "317")
             for el in etree.fromstring(xml).iter("{*}ReferentieAanbieder")}
-    fresh = [Exchanged(e, keten.client) for session in keten.sessions
-             for e in keten.client.journal(session)]  # delivered_at as it is now
-    stamps = {e.id: e.entry for e in fresh}
-    breaking = next(e.entry for e in fresh if e.entry["identificatie"] == keten.facts.breaking)
+    keten.refresh()  # the messages as the run read them (their content fetched once)
+    stamps = {e["id"]: e for session in keten.sessions
+              for e in keten.client.journal(session)}  # delivered_at as it is now
+    breaking = next(e for e in stamps.values() if e["identificatie"] == keten.facts.breaking)
     taken = datetime.fromisoformat(breaking["delivered_at"] or stamps[answer.id]["received_at"])
-    for e in fresh:
+    for e in keten.exchanged:
         if e.sender == keten.sut and not e.refused and _closes(e, refs) \
                 and datetime.fromisoformat(e.entry["received_at"]) < taken:
             _not_playable(keten, f"the gemeente (system under test) answered verzoek "
